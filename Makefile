@@ -1,0 +1,106 @@
+# Cairn: see README.md. Plain GNU make; objects under build/ (build-san/ for
+# sanitizer builds), one static library per directory so that unit tests link
+# the very objects the server runs.
+
+SANITIZE ?=
+CC ?= cc
+ifeq ($(CC),cc)
+CC := gcc
+endif
+
+BUILD := build$(if $(SANITIZE),-san)
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g $(WARN) -I. -MMD -MP $(EXTRA_CFLAGS)
+LDFLAGS :=
+LDLIBS := -ljemalloc -lzstd -llz4 -lm -lpthread
+ifneq ($(SANITIZE),)
+# The sanitizer owns malloc: jemalloc stays out (see utils/alloc.c).
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DCN_LIBC_MALLOC
+LDFLAGS += -fsanitize=$(SANITIZE)
+LDLIBS := -lzstd -llz4 -lm -lpthread
+endif
+
+# Relink when switching between plain and sanitizer builds.
+MODE := $(if $(SANITIZE),san-$(SANITIZE),plain)
+ifneq ($(MODE),$(shell cat build/.mode 2>/dev/null))
+$(shell mkdir -p build && echo '$(MODE)' > build/.mode)
+endif
+
+RESP_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard resp/*.c))
+UTILS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard utils/*.c))
+SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out src/main.c,$(wildcard src/*.c)))
+LIBS := $(BUILD)/libserver.a $(BUILD)/libresp.a $(BUILD)/libutils.a
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+INTEGRATION_TESTS := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/test_*.c))
+FUZZ_REPLAY := $(BUILD)/tests/fuzz_reader_replay
+TEST_BINS := $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FUZZ_REPLAY)
+
+.PHONY: all deps run test bench fuzz format check-deps clean test-bins
+all: src/cairn-server
+
+deps:
+	@./utils/deps.sh build
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libresp.a: $(RESP_OBJ)
+	$(AR) rcs $@ $^
+$(BUILD)/libutils.a: $(UTILS_OBJ)
+	$(AR) rcs $@ $^
+$(BUILD)/libserver.a: $(SERVER_OBJ)
+	$(AR) rcs $@ $^
+
+src/cairn-server: $(BUILD)/src/main.o $(LIBS) build/.mode
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/src/main.o $(LIBS) $(LDLIBS)
+
+# --- tests -------------------------------------------------------------------
+$(BUILD)/tests/test_resp: $(BUILD)/tests/unit/test_resp.o $(BUILD)/tests/test.o $(BUILD)/libresp.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/test.o $(BUILD)/libutils.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(INTEGRATION_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/harness.o $(BUILD)/tests/test.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lhiredis $(LDLIBS)
+$(FUZZ_REPLAY): tests/fuzz/fuzz_reader.c $(BUILD)/libresp.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFUZZ_REPLAY_MAIN -o $@ $^ $(LDFLAGS)
+
+test-bins: src/cairn-server $(TEST_BINS)
+
+test:
+	@./utils/deps.sh build test
+	@$(MAKE) --no-print-directory test-bins
+	@BUILD=$(BUILD) ./tests/run.sh
+
+run:
+	@./utils/deps.sh build
+	@$(MAKE) --no-print-directory src/cairn-server
+	@mkdir -p data
+	./src/cairn-server --bind 127.0.0.1 --port 6379 --dir ./data
+
+bench:
+	@./utils/deps.sh build bench
+	@$(MAKE) --no-print-directory src/cairn-server
+	@./tests/bench.sh
+
+# libFuzzer on the request reader; FUZZ_TIME seconds (default 600).
+FUZZ_TIME ?= 600
+fuzz:
+	@./utils/deps.sh build fuzz
+	@mkdir -p build/fuzz build/fuzz/corpus
+	clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
+	./build/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus tests/fuzz/corpus_reader
+
+format:
+	clang-format -i $(wildcard src/*.[ch] resp/*.[ch] utils/*.[ch] utils/tools/*.[ch] tests/*.[ch] tests/*/*.[ch])
+
+# The module map of ../shared/design.md, checked from #include lines.
+check-deps:
+	@./utils/check-deps.sh
+
+clean:
+	rm -rf build build-san src/cairn-server
+
+-include $(shell find build build-san -name '*.d' 2>/dev/null)

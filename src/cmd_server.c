@@ -1,0 +1,848 @@
+/* src/cmd_server.c: server commands: INFO COMMAND TIME LASTSAVE DEBUG MONITOR
+ * SLOWLOG SHUTDOWN. */
+#include <ctype.h>
+#include <stdio.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../utils/clock.h"
+#include "../utils/glob.h"
+#include "../utils/ht.h"
+#include "../utils/num.h"
+#include "../utils/sbuf.h"
+#include "config.h"
+#include "server.h"
+
+/* ---------------------------------------------------------------- INFO */
+
+static void human_bytes(char *out, size_t len, double n) {
+    static const char units[] = "BKMGTPE";
+    int u = 0;
+    while (n >= 1024 && u < 6) n /= 1024, u++;
+    if (u == 0) snprintf(out, len, "%.0fB", n);
+    else snprintf(out, len, "%.2f%c", n, units[u]);
+}
+
+static void info_server(sbuf *b) {
+    static struct utsname name;
+    if (!name.sysname[0]) uname(&name);
+    int64_t uptime = (server.now_ms - server.start_ms) / 1000;
+    sbuf_catfmt(b,
+                "# Server\r\n"
+                "redis_version:%s\r\n"
+                "redis_git_sha1:00000000\r\n"
+                "redis_git_dirty:0\r\n"
+                "redis_build_id:0\r\n"
+                "redis_mode:standalone\r\n"
+                "cairn_version:%s\r\n"
+                "os:%s %s %s\r\n"
+                "arch_bits:%d\r\n"
+                "monotonic_clock:POSIX clock_gettime\r\n"
+                "multiplexing_api:epoll\r\n"
+                "atomicvar_api:c11-builtin\r\n"
+                "gcc_version:%d.%d.%d\r\n"
+                "process_id:%d\r\n"
+                "process_supervised:no\r\n"
+                "run_id:%s\r\n"
+                "tcp_port:%d\r\n"
+                "server_time_usec:%lld\r\n"
+                "uptime_in_seconds:%lld\r\n"
+                "uptime_in_days:%lld\r\n"
+                "hz:%d\r\n"
+                "configured_hz:%d\r\n"
+                "lru_clock:%u\r\n"
+                "executable:%s\r\n"
+                "config_file:%s\r\n"
+                "io_threads_active:0\r\n",
+                REDIS_COMPAT_VERSION, CAIRN_VERSION, name.sysname, name.release, name.machine,
+                (int)(sizeof(long) * 8),
+#ifdef __GNUC__
+                __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
+#else
+                0, 0, 0,
+#endif
+                (int)server.pid, server.run_id, server.port, (long long)clock_us(),
+                (long long)uptime, (long long)(uptime / 86400), server.hz, server.hz,
+                server.lruclock, server.executable ? server.executable : "",
+                server.config_file ? server.config_file : "");
+}
+
+static void info_clients(sbuf *b) {
+    size_t max_in = 0, max_out = 0;
+    for (size_t i = 0; i < server.nclients; i++) {
+        client *c = server.clients[i];
+        if (c->qbuf_peak > max_in) max_in = c->qbuf_peak;
+        size_t o = c->bufpos + c->reply_bytes;
+        if (o > max_out) max_out = o;
+    }
+    sbuf_catfmt(b,
+                "# Clients\r\n"
+                "connected_clients:%zu\r\n"
+                "cluster_connections:0\r\n"
+                "maxclients:%d\r\n"
+                "client_recent_max_input_buffer:%zu\r\n"
+                "client_recent_max_output_buffer:%zu\r\n"
+                "blocked_clients:%zu\r\n"
+                "tracking_clients:0\r\n"
+                "clients_in_timeout_table:0\r\n",
+                server.nclients, server.maxclients, max_in, max_out, server.blocked_clients);
+}
+
+static void info_memory(sbuf *b) {
+    size_t used = cn_used_memory(), rss = cn_rss();
+    if (used > server.stat_peak_memory) server.stat_peak_memory = used;
+    cn_alloc_stats st;
+    cn_alloc_get_stats(&st);
+    struct sysinfo si;
+    size_t total_mem = sysinfo(&si) == 0 ? (size_t)si.totalram * si.mem_unit : 0;
+    /* Overhead: client buffers and the tables themselves; dataset is the rest. */
+    size_t overhead = 0;
+    for (size_t i = 0; i < server.nclients; i++) {
+        client *c = server.clients[i];
+        overhead += sizeof(client) + c->qcap + c->reply_bytes;
+    }
+    for (int i = 0; i < db_count(); i++) {
+        db *d = db_get(i);
+        overhead += ht_mem_usage(d->keys) + d->expires.cap * sizeof(obj *);
+    }
+    size_t dataset = used > overhead ? used - overhead : 0;
+    char h_used[32], h_rss[32], h_peak[32], h_total[32];
+    human_bytes(h_used, sizeof(h_used), (double)used);
+    human_bytes(h_rss, sizeof(h_rss), (double)rss);
+    human_bytes(h_peak, sizeof(h_peak), (double)server.stat_peak_memory);
+    human_bytes(h_total, sizeof(h_total), (double)total_mem);
+    double frag = used ? (double)rss / (double)used : 0;
+    sbuf_catfmt(b,
+                "# Memory\r\n"
+                "used_memory:%zu\r\n"
+                "used_memory_human:%s\r\n"
+                "used_memory_rss:%zu\r\n"
+                "used_memory_rss_human:%s\r\n"
+                "used_memory_peak:%zu\r\n"
+                "used_memory_peak_human:%s\r\n"
+                "used_memory_peak_perc:%.2f%%\r\n"
+                "used_memory_overhead:%zu\r\n"
+                "used_memory_startup:0\r\n"
+                "used_memory_dataset:%zu\r\n"
+                "used_memory_dataset_perc:%.2f%%\r\n"
+                "allocator_allocated:%zu\r\n"
+                "allocator_active:%zu\r\n"
+                "allocator_resident:%zu\r\n"
+                "total_system_memory:%zu\r\n"
+                "total_system_memory_human:%s\r\n"
+                "used_memory_lua:0\r\n"
+                "used_memory_vm_eval:0\r\n"
+                "used_memory_lua_human:0B\r\n"
+                "used_memory_scripts_eval:0\r\n"
+                "number_of_cached_scripts:0\r\n"
+                "number_of_functions:0\r\n"
+                "number_of_libraries:0\r\n"
+                "used_memory_vm_functions:0\r\n"
+                "used_memory_vm_total:0\r\n"
+                "used_memory_vm_total_human:0B\r\n"
+                "used_memory_functions:0\r\n"
+                "used_memory_scripts:0\r\n"
+                "used_memory_scripts_human:0B\r\n"
+                "maxmemory:0\r\n"
+                "maxmemory_human:0B\r\n"
+                "maxmemory_policy:noeviction\r\n"
+                "allocator_frag_ratio:%.2f\r\n"
+                "allocator_frag_bytes:%zu\r\n"
+                "allocator_rss_ratio:%.2f\r\n"
+                "allocator_rss_bytes:%zu\r\n"
+                "rss_overhead_ratio:%.2f\r\n"
+                "rss_overhead_bytes:%lld\r\n"
+                "mem_fragmentation_ratio:%.2f\r\n"
+                "mem_fragmentation_bytes:%lld\r\n"
+                "mem_not_counted_for_evict:0\r\n"
+                "mem_replication_backlog:0\r\n"
+                "mem_total_replication_buffers:0\r\n"
+                "mem_clients_slaves:0\r\n"
+                "mem_clients_normal:%zu\r\n"
+                "mem_cluster_links:0\r\n"
+                "mem_aof_buffer:0\r\n"
+                "mem_allocator:%s\r\n"
+                "active_defrag_running:0\r\n"
+                "lazyfree_pending_objects:0\r\n"
+                "lazyfreed_objects:0\r\n",
+                used, h_used, rss, h_rss, server.stat_peak_memory, h_peak,
+                server.stat_peak_memory ? 100.0 * (double)used / (double)server.stat_peak_memory : 0,
+                overhead, dataset, used ? 100.0 * (double)dataset / (double)used : 0, st.allocated,
+                st.active, st.resident, total_mem, h_total,
+                st.allocated ? (double)st.active / (double)st.allocated : 0,
+                st.active > st.allocated ? st.active - st.allocated : 0,
+                st.active ? (double)st.resident / (double)st.active : 0,
+                st.resident > st.active ? st.resident - st.active : 0,
+                st.resident ? (double)rss / (double)st.resident : 0,
+                (long long)rss - (long long)st.resident, frag, (long long)rss - (long long)used,
+                overhead,
+#ifdef CN_LIBC_MALLOC
+                "libc"
+#else
+                "jemalloc"
+#endif
+    );
+}
+
+static void info_persistence(sbuf *b) {
+    sbuf_catfmt(b,
+                "# Persistence\r\n"
+                "loading:0\r\n"
+                "async_loading:0\r\n"
+                "current_cow_peak:0\r\n"
+                "current_cow_size:0\r\n"
+                "current_cow_size_age:0\r\n"
+                "current_fork_perc:0.00\r\n"
+                "current_save_keys_processed:0\r\n"
+                "current_save_keys_total:0\r\n"
+                "rdb_changes_since_last_save:%lld\r\n"
+                "rdb_bgsave_in_progress:0\r\n"
+                "rdb_last_save_time:%lld\r\n"
+                "rdb_last_bgsave_status:ok\r\n"
+                "rdb_last_bgsave_time_sec:-1\r\n"
+                "rdb_current_bgsave_time_sec:-1\r\n"
+                "rdb_saves:0\r\n"
+                "rdb_last_cow_size:0\r\n"
+                "rdb_last_load_keys_expired:0\r\n"
+                "rdb_last_load_keys_loaded:0\r\n"
+                "aof_enabled:0\r\n"
+                "aof_rewrite_in_progress:0\r\n"
+                "aof_rewrite_scheduled:0\r\n"
+                "aof_last_rewrite_time_sec:-1\r\n"
+                "aof_current_rewrite_time_sec:-1\r\n"
+                "aof_last_bgrewrite_status:ok\r\n"
+                "aof_rewrites:0\r\n"
+                "aof_rewrites_consecutive_failures:0\r\n"
+                "aof_last_write_status:ok\r\n"
+                "aof_last_cow_size:0\r\n"
+                "module_fork_in_progress:0\r\n"
+                "module_fork_last_cow_size:0\r\n",
+                server.dirty, (long long)server.lastsave);
+}
+
+static void info_stats(sbuf *b) {
+    sbuf_catfmt(b,
+                "# Stats\r\n"
+                "total_connections_received:%lld\r\n"
+                "total_commands_processed:%lld\r\n"
+                "instantaneous_ops_per_sec:%lld\r\n"
+                "total_net_input_bytes:%lld\r\n"
+                "total_net_output_bytes:%lld\r\n"
+                "total_net_repl_input_bytes:0\r\n"
+                "total_net_repl_output_bytes:0\r\n"
+                "instantaneous_input_kbps:%.2f\r\n"
+                "instantaneous_output_kbps:%.2f\r\n"
+                "instantaneous_input_repl_kbps:0.00\r\n"
+                "instantaneous_output_repl_kbps:0.00\r\n"
+                "rejected_connections:%lld\r\n"
+                "sync_full:0\r\n"
+                "sync_partial_ok:0\r\n"
+                "sync_partial_err:0\r\n"
+                "expired_keys:%lld\r\n"
+                "expired_stale_perc:0.00\r\n"
+                "expired_time_cap_reached_count:0\r\n"
+                "expire_cycle_cpu_milliseconds:%lld\r\n"
+                "evicted_keys:%lld\r\n"
+                "evicted_clients:0\r\n"
+                "total_eviction_exceeded_time:0\r\n"
+                "current_eviction_exceeded_time:0\r\n"
+                "keyspace_hits:%lld\r\n"
+                "keyspace_misses:%lld\r\n"
+                "pubsub_channels:0\r\n"
+                "pubsub_patterns:0\r\n"
+                "pubsubshard_channels:0\r\n"
+                "latest_fork_usec:0\r\n"
+                "total_forks:0\r\n"
+                "migrate_cached_sockets:0\r\n"
+                "slave_expires_tracked_keys:0\r\n"
+                "active_defrag_hits:0\r\n"
+                "active_defrag_misses:0\r\n"
+                "active_defrag_key_hits:0\r\n"
+                "active_defrag_key_misses:0\r\n"
+                "total_active_defrag_time:0\r\n"
+                "current_active_defrag_time:0\r\n"
+                "tracking_total_keys:0\r\n"
+                "tracking_total_items:0\r\n"
+                "tracking_total_prefixes:0\r\n"
+                "unexpected_error_replies:%lld\r\n"
+                "total_error_replies:%lld\r\n"
+                "dump_payload_sanitizations:0\r\n"
+                "total_reads_processed:%lld\r\n"
+                "total_writes_processed:%lld\r\n"
+                "io_threaded_reads_processed:0\r\n"
+                "io_threaded_writes_processed:0\r\n"
+                "reply_buffer_shrinks:0\r\n"
+                "reply_buffer_expands:0\r\n",
+                server.stat_numconnections, server.stat_numcommands,
+                server_inst_metric(INST_COMMANDS), server.stat_net_input_bytes,
+                server.stat_net_output_bytes, (double)server_inst_metric(INST_NET_INPUT) / 1024,
+                (double)server_inst_metric(INST_NET_OUTPUT) / 1024, server.stat_rejected_conn,
+                server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000,
+                server.stat_evictedkeys, server.stat_keyspace_hits, server.stat_keyspace_misses,
+                server.stat_unexpected_error_replies, server.stat_total_error_replies,
+                server.stat_reads, server.stat_writes);
+}
+
+static void info_replication(sbuf *b) {
+    sbuf_catfmt(b,
+                "# Replication\r\n"
+                "role:master\r\n"
+                "connected_slaves:0\r\n"
+                "master_failover_state:no-failover\r\n"
+                "master_replid:%s\r\n"
+                "master_replid2:0000000000000000000000000000000000000000\r\n"
+                "master_repl_offset:0\r\n"
+                "second_repl_offset:-1\r\n"
+                "repl_backlog_active:0\r\n"
+                "repl_backlog_size:1048576\r\n"
+                "repl_backlog_first_byte_offset:0\r\n"
+                "repl_backlog_histlen:0\r\n",
+                server.run_id);
+}
+
+static void info_cpu(sbuf *b) {
+    struct rusage self, children;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+    struct rusage thread;
+    getrusage(RUSAGE_THREAD, &thread);
+#define TV(t) ((double)(t).tv_sec + (double)(t).tv_usec / 1000000)
+    sbuf_catfmt(b,
+                "# CPU\r\n"
+                "used_cpu_sys:%.6f\r\n"
+                "used_cpu_user:%.6f\r\n"
+                "used_cpu_sys_children:%.6f\r\n"
+                "used_cpu_user_children:%.6f\r\n"
+                "used_cpu_sys_main_thread:%.6f\r\n"
+                "used_cpu_user_main_thread:%.6f\r\n",
+                TV(self.ru_stime), TV(self.ru_utime), TV(children.ru_stime), TV(children.ru_utime),
+                TV(thread.ru_stime), TV(thread.ru_utime));
+#undef TV
+}
+
+static void info_commandstats_row(sbuf *b, const command *c) {
+    if (c->calls || c->rejected_calls || c->failed_calls)
+        sbuf_catfmt(b, "cmdstat_%s:calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,failed_calls=%lld\r\n",
+                    c->fullname, c->calls, c->usec, c->calls ? (double)c->usec / (double)c->calls : 0,
+                    c->rejected_calls, c->failed_calls);
+    if (c->subcommands)
+        for (const command *s = c->subcommands; s->name; s++) info_commandstats_row(b, s);
+}
+
+static void info_commandstats(sbuf *b) {
+    sbuf_cat(b, "# Commandstats\r\n");
+    for (size_t i = 0; i < command_count(); i++) info_commandstats_row(b, command_at(i));
+}
+
+static void info_errorstats(sbuf *b) {
+    sbuf_cat(b, "# Errorstats\r\n");
+    for (size_t i = 0; i < server.nerrstats; i++)
+        sbuf_catfmt(b, "errorstat_%s:count=%lld\r\n", server.errstats[i].code, server.errstats[i].count);
+}
+
+static void info_keyspace(sbuf *b) {
+    sbuf_cat(b, "# Keyspace\r\n");
+    for (int i = 0; i < db_count(); i++) {
+        db *d = db_get(i);
+        if (!db_size(d)) continue;
+        sbuf_catfmt(b, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld\r\n", i, db_size(d),
+                    db_expires_count(d), db_avg_ttl(d, server.now_ms));
+    }
+}
+
+static const struct info_section {
+    const char *name;
+    void (*fn)(sbuf *b);
+    bool in_default;
+} info_sections[] = {
+    {"server", info_server, true},         {"clients", info_clients, true},
+    {"memory", info_memory, true},         {"persistence", info_persistence, true},
+    {"stats", info_stats, true},           {"replication", info_replication, true},
+    {"cpu", info_cpu, true},               {"commandstats", info_commandstats, false},
+    {"errorstats", info_errorstats, true}, {"keyspace", info_keyspace, true},
+};
+
+#define NSECTIONS (sizeof(info_sections) / sizeof(*info_sections))
+
+/* Builds INFO text for the given section names (argv-style), Redis's rules:
+ * none or "default": the default sections; "all": all; "everything": all. */
+static void info_build(sbuf *b, int argc, const char **argv) {
+    bool want[NSECTIONS] = {0};
+    if (argc == 0) {
+        for (size_t i = 0; i < NSECTIONS; i++) want[i] = info_sections[i].in_default;
+    }
+    for (int a = 0; a < argc; a++) {
+        if (!strcasecmp(argv[a], "all") || !strcasecmp(argv[a], "everything")) {
+            for (size_t i = 0; i < NSECTIONS; i++) want[i] = true;
+        } else if (!strcasecmp(argv[a], "default")) {
+            for (size_t i = 0; i < NSECTIONS; i++) want[i] |= info_sections[i].in_default;
+        } else {
+            for (size_t i = 0; i < NSECTIONS; i++)
+                if (!strcasecmp(argv[a], info_sections[i].name)) want[i] = true;
+        }
+    }
+    for (size_t i = 0; i < NSECTIONS; i++) {
+        if (!want[i]) continue;
+        if (b->len) sbuf_cat(b, "\r\n");
+        info_sections[i].fn(b);
+    }
+}
+
+static void cmd_info(client *c) {
+    sbuf b = {0};
+    info_build(&b, c->argc - 1, c->argv + 1);
+    reply_verbatim(c, b.buf ? b.buf : "", b.len, "txt");
+    sbuf_free(&b);
+}
+
+/* ---------------------------------------------------------------- COMMAND */
+
+static const struct {
+    uint32_t bit;
+    const char *name;
+} flag_names[] = {
+    {CMD_WRITE, "write"},       {CMD_READONLY, "readonly"},         {CMD_DENYOOM, "denyoom"},
+    {CMD_ADMIN, "admin"},       {CMD_PUBSUB, "pubsub"},             {CMD_NOSCRIPT, "noscript"},
+    {CMD_BLOCKING, "blocking"}, {CMD_LOADING, "loading"},           {CMD_STALE, "stale"},
+    {CMD_SKIP_MONITOR, "skip_monitor"}, {CMD_SKIP_SLOWLOG, "skip_slowlog"}, {CMD_FAST, "fast"},
+    {CMD_NO_AUTH, "no_auth"},   {CMD_MAY_REPLICATE, "may_replicate"}, {CMD_SENTINEL, "sentinel"},
+    {CMD_NO_MULTI, "no_multi"}, {CMD_ALLOW_BUSY, "allow_busy"},
+};
+
+static const struct {
+    uint32_t bit;
+    const char *name;
+} acl_names[] = {
+    {ACL_KEYSPACE, "@keyspace"},     {ACL_READ, "@read"},         {ACL_WRITE, "@write"},
+    {ACL_SET, "@set"},               {ACL_SORTEDSET, "@sortedset"}, {ACL_LIST, "@list"},
+    {ACL_HASH, "@hash"},             {ACL_STRING, "@string"},     {ACL_BITMAP, "@bitmap"},
+    {ACL_HYPERLOGLOG, "@hyperloglog"}, {ACL_GEO, "@geo"},         {ACL_STREAM, "@stream"},
+    {ACL_PUBSUB, "@pubsub"},         {ACL_ADMIN, "@admin"},       {ACL_FAST, "@fast"},
+    {ACL_SLOW, "@slow"},             {ACL_BLOCKING, "@blocking"}, {ACL_DANGEROUS, "@dangerous"},
+    {ACL_CONNECTION, "@connection"}, {ACL_TRANSACTION, "@transaction"}, {ACL_SCRIPTING, "@scripting"},
+};
+
+static void reply_flag_set(client *c, uint32_t bits, const void *table, size_t n) {
+    const struct { uint32_t bit; const char *name; } *t = table;
+    long count = 0;
+    for (size_t i = 0; i < n; i++) count += (bits & t[i].bit) != 0;
+    reply_set(c, count);
+    for (size_t i = 0; i < n; i++)
+        if (bits & t[i].bit) reply_simple(c, t[i].name);
+}
+
+static void reply_key_specs(client *c, const command *cmd) {
+    if (cmd->first_key <= 0) {
+        reply_array(c, 0);
+        return;
+    }
+    reply_array(c, 1);
+    reply_map(c, 3);
+    reply_bulk_cstr(c, "flags");
+    bool write = cmd->flags & CMD_WRITE;
+    reply_set(c, 2);
+    reply_simple(c, write ? "RW" : "RO");
+    reply_simple(c, write ? "UPDATE" : "ACCESS");
+    reply_bulk_cstr(c, "begin_search");
+    reply_map(c, 2);
+    reply_bulk_cstr(c, "type");
+    reply_bulk_cstr(c, "index");
+    reply_bulk_cstr(c, "spec");
+    reply_map(c, 1);
+    reply_bulk_cstr(c, "index");
+    reply_int(c, cmd->first_key);
+    reply_bulk_cstr(c, "find_keys");
+    reply_map(c, 2);
+    reply_bulk_cstr(c, "type");
+    reply_bulk_cstr(c, "range");
+    reply_bulk_cstr(c, "spec");
+    reply_map(c, 3);
+    reply_bulk_cstr(c, "lastkey");
+    reply_int(c, cmd->last_key < 0 ? cmd->last_key : cmd->last_key - cmd->first_key);
+    reply_bulk_cstr(c, "keystep");
+    reply_int(c, cmd->key_step);
+    reply_bulk_cstr(c, "limit");
+    reply_int(c, 0);
+}
+
+static void reply_command_info(client *c, const command *cmd) {
+    reply_array(c, 10);
+    reply_bulk_cstr(c, cmd->fullname);
+    reply_int(c, cmd->arity);
+    reply_flag_set(c, cmd->flags, flag_names, sizeof(flag_names) / sizeof(*flag_names));
+    reply_int(c, cmd->first_key);
+    reply_int(c, cmd->last_key);
+    reply_int(c, cmd->key_step);
+    reply_flag_set(c, cmd->acl, acl_names, sizeof(acl_names) / sizeof(*acl_names));
+    reply_array(c, 0); /* tips */
+    reply_key_specs(c, cmd);
+    long nsub = 0;
+    if (cmd->subcommands)
+        for (const command *s = cmd->subcommands; s->name; s++) nsub++;
+    reply_array(c, nsub);
+    for (long i = 0; i < nsub; i++) reply_command_info(c, &cmd->subcommands[i]);
+}
+
+static void reply_command_docs(client *c, const command *cmd) {
+    long nsub = 0;
+    if (cmd->subcommands)
+        for (const command *s = cmd->subcommands; s->name; s++) nsub++;
+    reply_map(c, 4 + (nsub > 0));
+    reply_bulk_cstr(c, "summary");
+    reply_bulk_cstr(c, cmd->summary ? cmd->summary : "");
+    reply_bulk_cstr(c, "since");
+    reply_bulk_cstr(c, cmd->since ? cmd->since : "1.0.0");
+    reply_bulk_cstr(c, "group");
+    reply_bulk_cstr(c, cmd->group ? cmd->group : "generic");
+    reply_bulk_cstr(c, "complexity");
+    reply_bulk_cstr(c, cmd->complexity ? cmd->complexity : "O(1)");
+    if (nsub) {
+        reply_bulk_cstr(c, "subcommands");
+        reply_map(c, nsub);
+        for (long i = 0; i < nsub; i++) {
+            reply_bulk_cstr(c, cmd->subcommands[i].fullname);
+            reply_command_docs(c, &cmd->subcommands[i]);
+        }
+    }
+}
+
+/* "config|get" or "get" → the command; NULL if unknown. */
+static command *lookup_fullname(const char *name, size_t len) {
+    const char *bar = memchr(name, '|', len);
+    if (!bar) return command_lookup(name, len);
+    command *parent = command_lookup(name, (size_t)(bar - name));
+    return parent ? command_lookup_sub(parent, bar + 1, len - (size_t)(bar - name) - 1) : NULL;
+}
+
+static void cmd_command(client *c) {
+    size_t n = command_count();
+    reply_array(c, (long)n);
+    for (size_t i = 0; i < n; i++) reply_command_info(c, command_at(i));
+}
+
+static void cmd_command_count(client *c) { reply_int(c, (long long)command_count()); }
+
+static void cmd_command_info(client *c) {
+    if (c->argc == 2) {
+        cmd_command(c);
+        return;
+    }
+    reply_array(c, c->argc - 2);
+    for (int j = 2; j < c->argc; j++) {
+        command *cmd = lookup_fullname(c->argv[j], c->argvlen[j]);
+        if (cmd) reply_command_info(c, cmd);
+        else reply_null_array(c);
+    }
+}
+
+static void cmd_command_docs(client *c) {
+    if (c->argc == 2) {
+        size_t n = command_count();
+        reply_map(c, (long)n);
+        for (size_t i = 0; i < n; i++) {
+            reply_bulk_cstr(c, command_at(i)->fullname);
+            reply_command_docs(c, command_at(i));
+        }
+        return;
+    }
+    /* Unknown names are left out of the map. */
+    void *h = reply_deferred(c);
+    long found = 0;
+    for (int j = 2; j < c->argc; j++) {
+        command *cmd = lookup_fullname(c->argv[j], c->argvlen[j]);
+        if (!cmd) continue;
+        reply_bulk_cstr(c, cmd->fullname);
+        reply_command_docs(c, cmd);
+        found++;
+    }
+    reply_set_deferred(c, h, '%', found);
+}
+
+static bool command_matches(client *c, const command *cmd, int filter, const char *arg, size_t alen) {
+    if (filter == 0) return true;
+    if (filter == 1) return false; /* MODULE: we have no modules */
+    if (filter == 2) {             /* ACLCAT */
+        for (size_t i = 0; i < sizeof(acl_names) / sizeof(*acl_names); i++)
+            if (!strcasecmp(acl_names[i].name + 1, arg)) return cmd->acl & acl_names[i].bit;
+        return false;
+    }
+    (void)c;
+    return glob_match(arg, alen, cmd->fullname, strlen(cmd->fullname), true);
+}
+
+static void cmd_command_list(client *c) {
+    int filter = 0;
+    const char *arg = NULL;
+    size_t alen = 0;
+    if (c->argc == 5 && arg_is(c, 2, "filterby")) {
+        if (arg_is(c, 3, "module")) filter = 1;
+        else if (arg_is(c, 3, "aclcat")) filter = 2;
+        else if (arg_is(c, 3, "pattern")) filter = 3;
+        else {
+            reply_err_syntax(c);
+            return;
+        }
+        arg = c->argv[4];
+        alen = c->argvlen[4];
+    } else if (c->argc != 2) {
+        reply_err_syntax(c);
+        return;
+    }
+    void *h = reply_deferred(c);
+    long count = 0;
+    for (size_t i = 0; i < command_count(); i++) {
+        command *cmd = command_at(i);
+        if (command_matches(c, cmd, filter, arg, alen)) {
+            reply_bulk_cstr(c, cmd->fullname);
+            count++;
+        }
+        if (cmd->subcommands)
+            for (command *s = cmd->subcommands; s->name; s++)
+                if (command_matches(c, s, filter, arg, alen)) {
+                    reply_bulk_cstr(c, s->fullname);
+                    count++;
+                }
+    }
+    reply_set_deferred(c, h, '*', count);
+}
+
+static void cmd_command_getkeys(client *c) {
+    command *cmd = command_lookup(c->argv[2], c->argvlen[2]);
+    int argc = c->argc - 2;
+    if (cmd && cmd->subcommands && !cmd->proc && argc >= 2)
+        cmd = command_lookup_sub(cmd, c->argv[3], c->argvlen[3]);
+    if (!cmd) {
+        reply_error(c, "ERR Invalid command specified");
+        return;
+    }
+    if (!command_arity_ok(cmd, argc)) {
+        reply_error(c, "ERR Invalid number of arguments specified for command");
+        return;
+    }
+    if (cmd->first_key <= 0) {
+        reply_error(c, "ERR The command has no key arguments");
+        return;
+    }
+    int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
+    if (last >= argc) last = argc - 1;
+    long n = 0;
+    for (int j = cmd->first_key; j <= last; j += cmd->key_step) n++;
+    reply_array(c, n);
+    for (int j = cmd->first_key; j <= last; j += cmd->key_step)
+        reply_bulk(c, c->argv[j + 2], c->argvlen[j + 2]);
+}
+
+static void cmd_command_help(client *c) {
+    static const char *const help[] = {
+        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "(no subcommand)",
+        "    Return details about all commands.",
+        "COUNT",
+        "    Return the total number of commands in this server.",
+        "LIST",
+        "    Return a list of all commands in this server.",
+        "INFO [<command-name> ...]",
+        "    Return details about multiple commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "DOCS [<command-name> ...]",
+        "    Return documentation details about multiple commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "GETKEYS <full-command>",
+        "    Return the keys from a full command.",
+        "HELP",
+        "    Print this help.",
+        NULL};
+    reply_help(c, help);
+}
+
+/* ---------------------------------------------------------------- misc */
+
+static void cmd_time(client *c) {
+    int64_t us = clock_us();
+    reply_array(c, 2);
+    reply_bulk_ll(c, us / 1000000);
+    reply_bulk_ll(c, us % 1000000);
+}
+
+static void cmd_lastsave(client *c) { reply_int(c, (long long)server.lastsave); }
+
+static void cmd_monitor(client *c) {
+    if (c->flags & CLIENT_MONITOR) return;
+    c->flags |= CLIENT_MONITOR;
+    server.monitors = cn_realloc(server.monitors, (server.nmonitors + 1) * sizeof(client *));
+    server.monitors[server.nmonitors++] = c;
+    reply_ok(c);
+}
+
+static void cmd_slowlog_get(client *c) {
+    long long count = 10;
+    if (c->argc == 3) {
+        if (!num_parse_ll(c->argv[2], c->argvlen[2], &count) || count < -1) {
+            reply_error(c, "ERR count should be greater than or equal to -1");
+            return;
+        }
+        if (count == -1) count = (long long)server.slowlog_len;
+    } else if (c->argc > 3) {
+        reply_err_arity(c);
+        return;
+    }
+    if (count > (long long)server.slowlog_len) count = (long long)server.slowlog_len;
+    reply_array(c, count);
+    for (long long i = 0; i < count; i++) {
+        slowlog_entry *e = &server.slowlog[i];
+        reply_array(c, 6);
+        reply_int(c, e->id);
+        reply_int(c, e->time);
+        reply_int(c, e->duration_us);
+        reply_array(c, e->argc);
+        for (int a = 0; a < e->argc; a++) reply_bulk(c, e->argv[a], e->argvlen[a]);
+        reply_bulk_cstr(c, e->peer);
+        reply_bulk_cstr(c, e->name);
+    }
+}
+
+static void cmd_slowlog_len(client *c) { reply_int(c, (long long)server.slowlog_len); }
+
+static void cmd_slowlog_reset(client *c) {
+    server_slowlog_reset();
+    reply_ok(c);
+}
+
+static void cmd_slowlog_help(client *c) {
+    static const char *const help[] = {
+        "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET [<count>]",
+        "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+        "    Entries are made of:",
+        "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+        "    client name",
+        "LEN",
+        "    Return the length of the slowlog.",
+        "RESET",
+        "    Reset the slowlog.",
+        "HELP",
+        "    Print this help.",
+        NULL};
+    reply_help(c, help);
+}
+
+static void cmd_shutdown(client *c) {
+    int flags = SHUTDOWN_NOFLAGS;
+    for (int j = 1; j < c->argc; j++) {
+        if (arg_is(c, j, "nosave")) flags |= SHUTDOWN_NOSAVE;
+        else if (arg_is(c, j, "save")) flags |= SHUTDOWN_SAVE;
+        else if (arg_is(c, j, "now")) flags |= SHUTDOWN_NOW;
+        else if (arg_is(c, j, "force")) flags |= SHUTDOWN_FORCE;
+        else if (arg_is(c, j, "abort") && c->argc == 2) {
+            reply_error(c, "ERR No shutdown in progress.");
+            return;
+        } else {
+            reply_err_syntax(c);
+            return;
+        }
+    }
+    if ((flags & SHUTDOWN_SAVE) && (flags & SHUTDOWN_NOSAVE)) {
+        reply_err_syntax(c);
+        return;
+    }
+    if (flags & SHUTDOWN_SAVE) {
+        /* Snapshots arrive with the persistence work; until then a save cannot be honoured. */
+        log_warning("SHUTDOWN SAVE refused: this build has no snapshot support yet.");
+        reply_error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
+    }
+    if (server_prepare_shutdown(flags) != CN_OK) {
+        reply_error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
+        return;
+    }
+    /* No reply: the connection closes as the server exits. */
+    el_stop(server.loop);
+}
+
+/* DEBUG: the subset that tests and operators use. */
+static void cmd_debug(client *c) {
+    if (!config_access_allowed(c, server.enable_debug_command)) {
+        reply_error(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set "
+                       "to \"local\", you can run it from a local connection, otherwise you "
+                       "need to set this option in the configuration file, and then restart the "
+                       "server.");
+        return;
+    }
+    if (arg_is(c, 1, "sleep") && c->argc == 3) {
+        double secs;
+        if (!num_parse_double(c->argv[2], c->argvlen[2], &secs) || secs < 0) {
+            reply_err_not_float(c);
+            return;
+        }
+        struct timespec ts = {(time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9)};
+        nanosleep(&ts, NULL);
+        reply_ok(c);
+    } else if (arg_is(c, 1, "set-active-expire") && c->argc == 3) {
+        server.active_expire = strcmp(c->argv[2], "0") != 0;
+        reply_ok(c);
+    } else if (arg_is(c, 1, "object") && c->argc == 3) {
+        obj *o = db_peek(c->db, c->argv[2], c->argvlen[2]);
+        if (!o) {
+            reply_error(c, "ERR no such key");
+            return;
+        }
+        char buf[256];
+        snprintf(buf, sizeof(buf),
+                 "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%u",
+                 (void *)o, obj_encoding_name(o), obj_strlen(o), o->lru,
+                 (server.lruclock - o->lru) & OBJ_LRU_MAX);
+        reply_simple(c, buf);
+    } else if (arg_is(c, 1, "help")) {
+        static const char *const help[] = {
+            "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "OBJECT <key>",
+            "    Show low level info about the key and associated value.",
+            "SET-ACTIVE-EXPIRE <0|1>",
+            "    Setting it to 0 disables expiring keys in background when they are not",
+            "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+            "    default.",
+            "SLEEP <seconds>",
+            "    Stop the server for <seconds>. Decimals allowed.",
+            "HELP",
+            "    Print this help.",
+            NULL};
+        reply_help(c, help);
+    } else {
+        reply_errorf(c, "ERR unknown subcommand '%.128s'. Try DEBUG HELP.", c->argv[1]);
+    }
+}
+
+#define SRV_ACL (ACL_SLOW | ACL_ADMIN | ACL_DANGEROUS)
+
+static command command_subcommands[] = {
+    {.name = "count", .proc = cmd_command_count, .arity = 2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13", .summary = "Returns a count of commands.", .complexity = "O(1)"},
+    {.name = "info", .proc = cmd_command_info, .arity = -2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13", .summary = "Returns information about one, multiple or all commands.", .complexity = "O(N) where N is the number of commands to look up"},
+    {.name = "docs", .proc = cmd_command_docs, .arity = -2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "7.0.0", .summary = "Returns documentary information about one, multiple or all commands.", .complexity = "O(N) where N is the number of commands to look up"},
+    {.name = "list", .proc = cmd_command_list, .arity = -2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "7.0.0", .summary = "Returns a list of command names.", .complexity = "O(N) where N is the total number of Redis commands"},
+    {.name = "getkeys", .proc = cmd_command_getkeys, .arity = -3, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13", .summary = "Extracts the key names from an arbitrary command.", .complexity = "O(N) where N is the number of arguments to the command"},
+    {.name = "help", .proc = cmd_command_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "5.0.0", .summary = "Returns helpful text about the different subcommands.", .complexity = "O(1)"},
+    {0}};
+
+static command slowlog_subcommands[] = {
+    {.name = "get", .proc = cmd_slowlog_get, .arity = -2, .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "2.2.12", .summary = "Returns the slow log's entries.", .complexity = "O(N) where N is the number of entries returned"},
+    {.name = "len", .proc = cmd_slowlog_len, .arity = 2, .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "2.2.12", .summary = "Returns the number of entries in the slow log.", .complexity = "O(1)"},
+    {.name = "reset", .proc = cmd_slowlog_reset, .arity = 2, .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "2.2.12", .summary = "Clears all entries from the slow log.", .complexity = "O(N) where N is the number of entries in the slowlog"},
+    {.name = "help", .proc = cmd_slowlog_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW, .group = "server", .since = "6.2.0", .summary = "Show helpful text about the different subcommands", .complexity = "O(1)"},
+    {0}};
+
+command cmd_table_server[] = {
+    {.name = "info", .proc = cmd_info, .arity = -1, .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL, .acl = ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0", .summary = "Returns information and statistics about the server.", .complexity = "O(1)"},
+    {.name = "command", .proc = cmd_command, .arity = -1, .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13", .summary = "Returns detailed information about all commands.", .complexity = "O(N) where N is the total number of Redis commands", .subcommands = command_subcommands},
+    {.name = "time", .proc = cmd_time, .arity = 1, .flags = CMD_LOADING | CMD_STALE | CMD_FAST, .acl = ACL_FAST, .group = "server", .since = "2.6.0", .summary = "Returns the server time.", .complexity = "O(1)"},
+    {.name = "lastsave", .proc = cmd_lastsave, .arity = 1, .flags = CMD_LOADING | CMD_STALE | CMD_FAST, .acl = ACL_FAST | ACL_ADMIN | ACL_DANGEROUS, .group = "server", .since = "1.0.0", .summary = "Returns the Unix timestamp of the last successful save to disk.", .complexity = "O(1)"},
+    {.name = "monitor", .proc = cmd_monitor, .arity = 1, .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "1.0.0", .summary = "Listens for all requests received by the server in real-time.", .complexity = "O(1)"},
+    {.name = "slowlog", .proc = NULL, .arity = -2, .flags = 0, .acl = ACL_SLOW, .group = "server", .since = "2.2.12", .summary = "A container for slow log commands.", .complexity = "Depends on subcommand.", .subcommands = slowlog_subcommands},
+    {.name = "shutdown", .proc = cmd_shutdown, .arity = -1, .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_NO_MULTI | CMD_SENTINEL | CMD_ALLOW_BUSY, .acl = SRV_ACL, .group = "server", .since = "1.0.0", .summary = "Synchronously saves the database(s) to disk and shuts down the Redis server.", .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"},
+    {.name = "debug", .proc = cmd_debug, .arity = -2, .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "1.0.0", .summary = "A container for debugging commands.", .complexity = "Depends on subcommand."},
+    {0}};

@@ -1,0 +1,129 @@
+/* src/command.c: see command.h. */
+#include "command.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "../utils/ht.h"
+#include "../utils/num.h"
+#include "config.h"
+#include "server.h"
+
+static command *const tables[] = {
+    cmd_table_string, cmd_table_keys, cmd_table_conn, cmd_table_server, cmd_table_config,
+};
+
+static ht *lookup;       /* top-level commands by lower-case name */
+static command **all;    /* the same, in table order */
+static size_t nall;
+
+static const void *cmd_entry_key(const void *entry, size_t *len) {
+    const command *c = entry;
+    *len = strlen(c->name);
+    return c->name;
+}
+
+static const ht_type command_type = {.entry_key = cmd_entry_key};
+
+static void finish_row(command *c, command *parent) {
+    c->parent = parent;
+    if (parent) snprintf(c->fullname, sizeof(c->fullname), "%s|%s", parent->name, c->name);
+    else snprintf(c->fullname, sizeof(c->fullname), "%s", c->name);
+    if (c->subcommands)
+        for (command *s = c->subcommands; s->name; s++) finish_row(s, c);
+}
+
+void command_setup(void) {
+    lookup = ht_create(&command_type);
+    size_t cap = 0;
+    for (size_t t = 0; t < sizeof(tables) / sizeof(*tables); t++) {
+        for (command *c = tables[t]; c->name; c++) {
+            finish_row(c, NULL);
+            if (!ht_add(lookup, c)) {
+                fprintf(stderr, "duplicate command in the table: %s\n", c->name);
+                abort();
+            }
+            if (nall == cap) {
+                cap = cap ? cap * 2 : 256;
+                all = cn_realloc(all, cap * sizeof(*all));
+            }
+            all[nall++] = c;
+        }
+    }
+}
+
+void command_teardown(void) {
+    ht_destroy(lookup);
+    cn_free(all);
+    lookup = NULL;
+    all = NULL;
+    nall = 0;
+}
+
+/* Lower-cases name into buf (of size 64); false if too long to be a command. */
+static bool lower_name(const char *name, size_t len, char *buf) {
+    if (len >= 64) return false;
+    for (size_t i = 0; i < len; i++) buf[i] = (char)tolower((unsigned char)name[i]);
+    buf[len] = '\0';
+    return true;
+}
+
+command *command_lookup(const char *name, size_t len) {
+    char buf[64];
+    if (!lower_name(name, len, buf)) return NULL;
+    return ht_find(lookup, buf, len);
+}
+
+command *command_lookup_sub(command *parent, const char *name, size_t len) {
+    char buf[64];
+    if (!parent->subcommands || !lower_name(name, len, buf)) return NULL;
+    for (command *s = parent->subcommands; s->name; s++)
+        if (strlen(s->name) == len && memcmp(s->name, buf, len) == 0) return s;
+    return NULL;
+}
+
+size_t command_count(void) { return nall; }
+command *command_at(size_t i) { return i < nall ? all[i] : NULL; }
+
+static void reset_row(command *c) {
+    c->calls = c->usec = c->rejected_calls = c->failed_calls = 0;
+    if (c->subcommands)
+        for (command *s = c->subcommands; s->name; s++) reset_row(s);
+}
+
+void command_reset_stats(void) {
+    for (size_t i = 0; i < nall; i++) reset_row(all[i]);
+}
+
+/* ---------------------------------------------------------------- argument helpers */
+
+bool arg_is(const client *c, int i, const char *s) {
+    size_t len = strlen(s);
+    return c->argvlen[i] == len && strncasecmp(c->argv[i], s, len) == 0;
+}
+
+bool arg_ll_or_reply(client *c, int i, long long *out) {
+    if (num_parse_ll(c->argv[i], c->argvlen[i], out)) return true;
+    reply_err_not_int(c);
+    return false;
+}
+
+bool arg_ll_range_or_reply(client *c, int i, long long min, long long max, long long *out,
+                           const char *errmsg) {
+    long long v;
+    if (!num_parse_ll(c->argv[i], c->argvlen[i], &v) || v < min || v > max) {
+        if (errmsg) reply_error(c, errmsg);
+        else reply_err_not_int(c);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool arg_double_or_reply(client *c, int i, double *out) {
+    if (num_parse_double(c->argv[i], c->argvlen[i], out)) return true;
+    reply_err_not_float(c);
+    return false;
+}

@@ -1,0 +1,297 @@
+/* src/db.c: see db.h. The only file that edits the keyspace tables. */
+#include "db.h"
+
+#include "../utils/alloc.h"
+#include "../utils/clock.h"
+#include "../utils/ht.h"
+#include "server.h"
+
+static db *dbs;
+static int ndbs;
+
+static const void *obj_entry_key(const void *entry, size_t *len) {
+    const obj *o = entry;
+    *len = obj_keylen(o);
+    return obj_key(o);
+}
+
+static void obj_entry_destroy(void *entry) { obj_free(entry); }
+
+static const ht_type keyspace_type = {.entry_key = obj_entry_key, .entry_destroy = obj_entry_destroy};
+
+/* ---------------------------------------------------------------- expire heap
+ * A binary min-heap of objects by deadline; each object stores its index. */
+
+static inline int64_t deadline(const obj *o) { return obj_expire(o); }
+
+static inline void heap_put(expire_heap *h, uint32_t i, obj *o) {
+    h->items[i] = o;
+    obj_set_heap_index(o, i);
+}
+
+static void heap_sift_up(expire_heap *h, uint32_t i) {
+    obj *o = h->items[i];
+    int64_t when = deadline(o);
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (deadline(h->items[parent]) <= when) break;
+        heap_put(h, i, h->items[parent]);
+        i = parent;
+    }
+    heap_put(h, i, o);
+}
+
+static void heap_sift_down(expire_heap *h, uint32_t i) {
+    obj *o = h->items[i];
+    int64_t when = deadline(o);
+    for (;;) {
+        uint32_t l = 2 * i + 1, best = i;
+        int64_t bw = when;
+        if (l < h->len && deadline(h->items[l]) < bw) best = l, bw = deadline(h->items[l]);
+        if (l + 1 < h->len && deadline(h->items[l + 1]) < bw) best = l + 1;
+        if (best == i) break;
+        heap_put(h, i, h->items[best]);
+        i = best;
+    }
+    heap_put(h, i, o);
+}
+
+static void heap_push(expire_heap *h, obj *o) {
+    if (h->len == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 16;
+        h->items = cn_realloc(h->items, h->cap * sizeof(obj *));
+    }
+    h->deadline_sum += deadline(o);
+    heap_put(h, h->len++, o);
+    heap_sift_up(h, h->len - 1);
+}
+
+static void heap_remove(expire_heap *h, obj *o) {
+    uint32_t i = obj_heap_index(o);
+    obj *last = h->items[--h->len];
+    h->deadline_sum -= deadline(o);
+    if (i != h->len) {
+        heap_put(h, i, last);
+        heap_sift_up(h, i);
+        heap_sift_down(h, obj_heap_index(last));
+    }
+    /* Shrink when mostly empty, so a burst of TTLs does not pin memory. */
+    if (h->cap > 64 && h->len < h->cap / 4) {
+        h->cap /= 2;
+        h->items = cn_realloc(h->items, h->cap * sizeof(obj *));
+    }
+}
+
+/* After o's deadline changed from old. */
+static void heap_fix(expire_heap *h, obj *o, int64_t old) {
+    h->deadline_sum += deadline(o) - old;
+    uint32_t i = obj_heap_index(o);
+    heap_sift_up(h, i);
+    heap_sift_down(h, obj_heap_index(o));
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+void db_setup(int count) {
+    ndbs = count;
+    dbs = cn_calloc((size_t)count, sizeof(db));
+    for (int i = 0; i < count; i++) {
+        dbs[i].keys = ht_create(&keyspace_type);
+        dbs[i].id = i;
+    }
+}
+
+void db_teardown(void) {
+    for (int i = 0; i < ndbs; i++) {
+        ht_destroy(dbs[i].keys);
+        cn_free(dbs[i].expires.items);
+    }
+    cn_free(dbs);
+    dbs = NULL;
+    ndbs = 0;
+}
+
+int db_count(void) { return ndbs; }
+db *db_get(int id) { return id >= 0 && id < ndbs ? &dbs[id] : NULL; }
+size_t db_size(const db *d) { return ht_size(d->keys); }
+size_t db_expires_count(const db *d) { return d->expires.len; }
+
+/* ---------------------------------------------------------------- the choke point */
+
+void db_key_changed(db *d, const char *key, size_t klen) {
+    (void)d, (void)key, (void)klen;
+    server.dirty++;
+}
+
+/* Unlinks o (found under its key) from the table and the heap, and frees it. */
+static void unlink_and_free(db *d, obj *o) {
+    if (o->has_expire) heap_remove(&d->expires, o);
+    ht_pop(d->keys, obj_key(o), obj_keylen(o));
+    obj_free(o);
+}
+
+static void expire_now(db *d, obj *o) {
+    /* Callers (keyspace notifications later) see the key before it goes. */
+    db_key_changed(d, obj_key(o), obj_keylen(o));
+    unlink_and_free(d, o);
+    server.stat_expiredkeys++;
+}
+
+bool db_is_expired(const obj *o) {
+    return o->has_expire && obj_expire(o) <= server.now_ms;
+}
+
+obj *db_peek(db *d, const char *key, size_t klen) { return ht_find(d->keys, key, klen); }
+
+obj *db_lookup_write(db *d, const char *key, size_t klen) {
+    obj *o = ht_find(d->keys, key, klen);
+    if (o && o->has_expire && obj_expire(o) <= server.now_ms) {
+        expire_now(d, o);
+        return NULL;
+    }
+    return o;
+}
+
+obj *db_lookup_read(db *d, const char *key, size_t klen) {
+    obj *o = db_lookup_write(d, key, klen);
+    if (o) {
+        server.stat_keyspace_hits++;
+        if (!server.current || !(server.current->flags & CLIENT_NO_TOUCH))
+            o->lru = server.lruclock & OBJ_LRU_MAX;
+    } else {
+        server.stat_keyspace_misses++;
+    }
+    return o;
+}
+
+obj *db_random_key(db *d) {
+    for (int tries = 0; tries < 100 && ht_size(d->keys); tries++) {
+        obj *o = ht_random(d->keys);
+        if (!o) return NULL;
+        if (!db_is_expired(o)) return o;
+        expire_now(d, o);
+    }
+    return NULL;
+}
+
+void db_set(db *d, obj *o) {
+    ht_position pos;
+    void **slot = ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos);
+    if (slot) {
+        obj *old = *slot;
+        if (old->has_expire) heap_remove(&d->expires, old);
+        *slot = o;
+        obj_free(old);
+    } else {
+        ht_insert_at(d->keys, &pos, o);
+    }
+    if (o->has_expire) heap_push(&d->expires, o);
+    db_key_changed(d, obj_key(o), obj_keylen(o));
+}
+
+bool db_add(db *d, obj *o) {
+    if (db_lookup_write(d, obj_key(o), obj_keylen(o))) {
+        obj_free(o);
+        return false;
+    }
+    db_set(d, o);
+    return true;
+}
+
+bool db_delete(db *d, const char *key, size_t klen) {
+    obj *o = db_lookup_write(d, key, klen);
+    if (!o) return false;
+    db_key_changed(d, key, klen);
+    unlink_and_free(d, o);
+    return true;
+}
+
+void db_replace(db *d, obj *old, obj *repl) {
+    void **slot = ht_find_ref(d->keys, obj_key(old), obj_keylen(old));
+    *slot = repl;
+    if (old->has_expire && repl->has_expire) {
+        heap_put(&d->expires, obj_heap_index(old), repl);
+        heap_fix(&d->expires, repl, obj_expire(old));
+    } else if (old->has_expire) {
+        heap_remove(&d->expires, old);
+    }
+    else if (repl->has_expire) heap_push(&d->expires, repl);
+    obj_free(old);
+    db_key_changed(d, obj_key(repl), obj_keylen(repl));
+}
+
+obj *db_set_expire(db *d, obj *o, int64_t when_ms) {
+    if (when_ms == OBJ_NO_EXPIRE) {
+        if (!o->has_expire) return o;
+        heap_remove(&d->expires, o);
+        void **slot = ht_find_ref(d->keys, obj_key(o), obj_keylen(o));
+        o = obj_resize_meta(o, false);
+        *slot = o;
+    } else if (o->has_expire) {
+        int64_t old = obj_expire(o);
+        obj_set_expire_field(o, when_ms);
+        heap_fix(&d->expires, o, old);
+    } else {
+        void **slot = ht_find_ref(d->keys, obj_key(o), obj_keylen(o));
+        o = obj_resize_meta(o, true);
+        *slot = o;
+        obj_set_expire_field(o, when_ms);
+        heap_push(&d->expires, o);
+    }
+    db_key_changed(d, obj_key(o), obj_keylen(o));
+    return o;
+}
+
+void db_touch_write(db *d, obj *o) { db_key_changed(d, obj_key(o), obj_keylen(o)); }
+
+void db_rename(db *d, obj *src, const char *dst, size_t dlen) {
+    obj *n = obj_dup(src, dst, dlen, obj_expire(src));
+    n->lru = src->lru;
+    db_key_changed(d, obj_key(src), obj_keylen(src));
+    unlink_and_free(d, src);
+    db_set(d, n);
+}
+
+bool db_copy_to(db *dst, const obj *o, const char *key, size_t klen, bool replace) {
+    if (!replace && db_lookup_write(dst, key, klen)) return false;
+    db_set(dst, obj_dup(o, key, klen, obj_expire(o)));
+    return true;
+}
+
+long long db_flush(db *d) {
+    long long n = (long long)ht_size(d->keys);
+    ht_clear(d->keys);
+    cn_free(d->expires.items);
+    d->expires = (expire_heap){0};
+    server.dirty += n;
+    return n;
+}
+
+void db_swap(int a, int b) {
+    db tmp = dbs[a];
+    dbs[a] = dbs[b];
+    dbs[b] = tmp;
+    dbs[a].id = a;
+    dbs[b].id = b;
+    server.dirty++;
+}
+
+/* ---------------------------------------------------------------- expiry */
+
+int64_t db_next_expire(const db *d) { return d->expires.len ? deadline(d->expires.items[0]) : -1; }
+
+long long db_active_expire(db *d, int64_t now_ms, int64_t deadline_us) {
+    long long n = 0;
+    while (d->expires.len && deadline(d->expires.items[0]) <= now_ms) {
+        expire_now(d, d->expires.items[0]);
+        n++;
+        if ((n & 15) == 0 && clock_mono_us() >= deadline_us) break;
+    }
+    return n;
+}
+
+long long db_avg_ttl(const db *d, int64_t now_ms) {
+    if (!d->expires.len) return 0;
+    long long avg = (long long)(d->expires.deadline_sum / d->expires.len) - now_ms;
+    return avg > 0 ? avg : 0;
+}

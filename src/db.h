@@ -1,0 +1,96 @@
+/* src/db.h: the databases and the one choke point for every keyspace change.
+ *
+ * A db is a hash table of objects (keys embedded, see object.h) plus the expire
+ * index: a min-heap of the objects that carry a TTL, ordered by deadline, each
+ * object holding its own heap position. The heap lets active expiry take the
+ * next key due in O(log n) however many keys have a TTL (Redis samples at
+ * random instead), at 12 bytes in the object plus 8 in the heap per key.
+ *
+ * The choke point: every write to the keyspace goes through the functions
+ * below marked [write]. A command never edits the table or the heap itself.
+ * Each [write] calls db_key_changed(), where WATCH, keyspace notifications,
+ * tracking invalidation and dirty counting hang; the command's own propagation
+ * (AOF, replication) happens after it returns, in call().
+ *
+ * Lookups apply lazy expiry: an expired key is deleted (counted in
+ * expired_keys) and reported missing.
+ *
+ * Pointers returned by lookups stay valid until the next [write] on that db.
+ * Functions that may move an object return the new pointer.
+ */
+#ifndef CAIRN_DB_H
+#define CAIRN_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "object.h"
+
+typedef struct ht ht;
+
+typedef struct expire_heap {
+    obj **items;
+    uint32_t len, cap;
+    __int128 deadline_sum; /* for INFO keyspace avg_ttl, exact */
+} expire_heap;
+
+typedef struct db {
+    ht *keys;
+    expire_heap expires;
+    int id;
+} db;
+
+void db_setup(int count);
+void db_teardown(void);
+int db_count(void);
+db *db_get(int id); /* NULL if out of range */
+
+/* --- reads --- */
+/* With lazy expiry; counts keyspace hits/misses and touches the LRU clock. */
+obj *db_lookup_read(db *d, const char *key, size_t klen);
+/* With lazy expiry, no stats: for writes and for commands that check existence. */
+obj *db_lookup_write(db *d, const char *key, size_t klen);
+/* No expiry, no stats (e.g. SCAN filtering, DEBUG). */
+obj *db_peek(db *d, const char *key, size_t klen);
+size_t db_size(const db *d);
+size_t db_expires_count(const db *d);
+bool db_is_expired(const obj *o);
+/* A random live key; NULL if the db is empty. */
+obj *db_random_key(db *d);
+
+/* --- writes [write] --- */
+/* Adds o, replacing (and freeing) any object under the same key. Takes ownership. */
+void db_set(db *d, obj *o);
+/* Adds o only if the key is absent; else frees o and returns false. */
+bool db_add(db *d, obj *o);
+/* Deletes the key; false if it was not there. */
+bool db_delete(db *d, const char *key, size_t klen);
+/* Sets (when >= 0) or removes (OBJ_NO_EXPIRE) the TTL. Returns o's new address. */
+obj *db_set_expire(db *d, obj *o, int64_t when_ms);
+/* Tells the choke point that o's value changed in place (INCR, APPEND, ...). */
+void db_touch_write(db *d, obj *o);
+/* Replaces old with a new object for the same key (e.g. EMB grown into RAW);
+ * frees old; keeps the TTL slot position. */
+void db_replace(db *d, obj *old, obj *repl);
+/* RENAME: moves src's value to dst (overwriting), keeping its TTL. */
+void db_rename(db *d, obj *src, const char *dst, size_t dlen);
+/* MOVE/COPY helpers: a copy of o into another db (fails if the key exists there
+ * and !replace). */
+bool db_copy_to(db *dst, const obj *o, const char *key, size_t klen, bool replace);
+/* FLUSHDB/FLUSHALL. Returns the number of keys removed. */
+long long db_flush(db *d);
+void db_swap(int a, int b);
+
+/* --- expiry --- */
+/* Removes due keys from d within the time budget; returns keys expired. */
+long long db_active_expire(db *d, int64_t now_ms, int64_t deadline_us);
+/* Average remaining TTL of keys with one, in ms (INFO keyspace). */
+long long db_avg_ttl(const db *d, int64_t now_ms);
+/* The earliest deadline in d, or -1. */
+int64_t db_next_expire(const db *d);
+
+/* Called for every change; hooks for WATCH/notifications/tracking. */
+void db_key_changed(db *d, const char *key, size_t klen);
+
+#endif

@@ -1,0 +1,39 @@
+/* src/expire.c: active expiry.
+ *
+ * Keys are removed without being read, from each db's deadline heap (db.h),
+ * so a key goes within one cron period of its deadline however many keys
+ * carry a TTL. Two budgets keep every loop iteration short:
+ *   slow cycle, from the cron: up to 25% of a cron period;
+ *   fast cycle, from before-sleep: up to 1 ms, only when keys are due.
+ * A db that still has due keys when the budget runs out is resumed next time.
+ */
+#include "../utils/clock.h"
+#include "server.h"
+
+#define EXPIRE_SLOW_CPU_PERCENT 25
+#define EXPIRE_FAST_DURATION_US 1000
+
+static int next_db; /* round-robin start, so one busy db cannot starve others */
+
+static void expire_cycle(int64_t budget_us) {
+    if (!server.active_expire) return;
+    int64_t start = clock_mono_us(), deadline = start + budget_us;
+    int n = db_count();
+    for (int i = 0; i < n; i++) {
+        db *d = db_get((next_db + i) % n);
+        int64_t next = db_next_expire(d);
+        if (next < 0 || next > server.now_ms) continue;
+        db_active_expire(d, server.now_ms, deadline);
+        if (clock_mono_us() >= deadline) {
+            next_db = d->id; /* resume here */
+            break;
+        }
+    }
+    server.stat_expire_cycle_time_used += clock_mono_us() - start;
+}
+
+void expire_cycle_slow(void) {
+    expire_cycle(1000000LL * EXPIRE_SLOW_CPU_PERCENT / 100 / server.hz);
+}
+
+void expire_cycle_fast(void) { expire_cycle(EXPIRE_FAST_DURATION_US); }

@@ -1,0 +1,118 @@
+/* src/object.h: values in the keyspace, each with its key embedded.
+ *
+ * One allocation per key. An object is an 8-byte header followed by a variable
+ * area:
+ *
+ *   [type:4 encoding:4 lru:24][has_expire:1 keylen:31]
+ *   [int64 expire_ms][uint32 heap_index]      only when has_expire
+ *   [key bytes]
+ *   [payload]                                  by encoding:
+ *       OBJ_ENC_INT   int64 (unaligned; read with memcpy)
+ *       OBJ_ENC_EMB   uint32 len, bytes, NUL   (string stored inline)
+ *       OBJ_ENC_RAW   pointer to an rawstr      (growable string)
+ *
+ * So an 11-byte key with a 100-byte value is 8 + 11 + 4 + 101 = 124 bytes, a
+ * single 128-byte jemalloc block: no dictEntry, no separate key or value.
+ *
+ * Ownership: the keyspace hash table owns the objects it holds; db.c frees them.
+ * Functions that change an object's size (adding an expire, converting EMB to
+ * RAW) return the new pointer and free the old one: only db.c calls them,
+ * because the table and the expire heap must be told (see db.h).
+ *
+ * OBJECT ENCODING reports Redis's names: "int", "embstr" for strings of at most
+ * 44 bytes stored inline, "raw" otherwise (Redis's observable rule), though
+ * Cairn stores strings inline up to OBJ_EMB_MAX bytes.
+ */
+#ifndef CAIRN_OBJECT_H
+#define CAIRN_OBJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4 };
+enum { OBJ_ENC_INT = 0, OBJ_ENC_EMB = 1, OBJ_ENC_RAW = 2 };
+
+#define OBJ_EMB_MAX 4096       /* strings up to this length live inline */
+#define OBJ_EMBSTR_REPORT 44   /* OBJECT ENCODING says embstr up to this length */
+#define OBJ_NO_EXPIRE (-1)
+#define OBJ_LRU_BITS 24
+#define OBJ_LRU_MAX ((1u << OBJ_LRU_BITS) - 1)
+
+typedef struct obj {
+    uint32_t type : 4;
+    uint32_t encoding : 4;
+    uint32_t lru : OBJ_LRU_BITS; /* LRU clock in seconds, or LFU data (maxmemory) */
+    uint32_t has_expire : 1;
+    uint32_t keylen : 31;
+    char data[];
+} obj;
+
+_Static_assert(sizeof(obj) == 8, "object header must stay 8 bytes");
+
+/* A growable string, for RAW values. */
+typedef struct rawstr {
+    size_t len;
+    char buf[]; /* NUL-terminated; capacity from the allocator */
+} rawstr;
+
+/* --- layout accessors --- */
+static inline size_t obj_meta_len(const obj *o) { return o->has_expire ? 12 : 0; }
+static inline const char *obj_key(const obj *o) { return o->data + obj_meta_len(o); }
+static inline size_t obj_keylen(const obj *o) { return o->keylen; }
+static inline char *obj_payload(obj *o) { return o->data + obj_meta_len(o) + o->keylen; }
+static inline const char *obj_payload_c(const obj *o) {
+    return o->data + obj_meta_len(o) + o->keylen;
+}
+static inline int64_t obj_expire(const obj *o) {
+    int64_t e;
+    if (!o->has_expire) return OBJ_NO_EXPIRE;
+    memcpy(&e, o->data, 8);
+    return e;
+}
+static inline void obj_set_expire_field(obj *o, int64_t when) { memcpy(o->data, &when, 8); }
+static inline uint32_t obj_heap_index(const obj *o) {
+    uint32_t i;
+    memcpy(&i, o->data + 8, 4);
+    return i;
+}
+static inline void obj_set_heap_index(obj *o, uint32_t i) { memcpy(o->data + 8, &i, 4); }
+
+/* --- strings --- */
+/* Makes a string object for key with value, choosing INT/EMB/RAW. expire_ms is an
+ * absolute Unix time in ms or OBJ_NO_EXPIRE. */
+obj *obj_new_string(const char *key, size_t klen, const char *val, size_t vlen, int64_t expire_ms);
+obj *obj_new_int(const char *key, size_t klen, long long v, int64_t expire_ms);
+/* Makes a RAW string object whose rawstr has room for at least cap bytes; the
+ * value is val (vlen <= cap). Used when a string is about to grow. */
+obj *obj_new_raw(const char *key, size_t klen, const char *val, size_t vlen, size_t cap,
+                 int64_t expire_ms);
+
+/* The string bytes. INT values are formatted into buf (>= 32 bytes). */
+const char *obj_str(const obj *o, char *buf, size_t *len);
+size_t obj_strlen(const obj *o);
+/* For OBJ_ENC_INT. */
+long long obj_int(const obj *o);
+void obj_set_int(obj *o, long long v);
+/* For OBJ_ENC_RAW: the rawstr (may be reallocated by rawstr_reserve). */
+rawstr *obj_raw(const obj *o);
+void obj_set_raw(obj *o, rawstr *r);
+/* Grows r so that it holds at least need bytes; returns the new pointer. */
+rawstr *rawstr_reserve(rawstr *r, size_t need) __attribute__((warn_unused_result));
+
+/* A copy of o under another key (COPY, RENAME, MOVE), expire as given. */
+obj *obj_dup(const obj *o, const char *key, size_t klen, int64_t expire_ms);
+/* The same object with an expire slot added or removed; frees o. Use db.h. */
+obj *obj_resize_meta(obj *o, bool has_expire) __attribute__((warn_unused_result));
+
+void obj_free(obj *o);
+/* Bytes owned by o (header, key, payload and what payload points to). */
+size_t obj_mem_usage(const obj *o);
+
+const char *obj_type_name(const obj *o);       /* "string", "list", ... */
+const char *obj_encoding_name(const obj *o);   /* "int", "embstr", "raw", ... */
+/* Parses a type name as SCAN TYPE takes it; -1 if unknown. */
+int obj_type_from_name(const char *name, size_t len);
+
+#endif

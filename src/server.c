@@ -1,0 +1,378 @@
+/* src/server.c: the server struct, call(), the cron and the before-sleep order. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../utils/clock.h"
+#include "../utils/hash.h"
+#include "../utils/ht.h"
+#include "config.h"
+#include "server.h"
+
+struct cn_server server;
+
+void server_update_time(void) {
+    server.now_ms = clock_ms();
+    server.lruclock = (uint32_t)(server.now_ms / 1000) & OBJ_LRU_MAX;
+}
+
+/* ---------------------------------------------------------------- errors and stats */
+
+void server_count_error(const char *code, size_t len) {
+    server.stat_total_error_replies++;
+    if (len >= sizeof(server.errstats[0].code)) len = sizeof(server.errstats[0].code) - 1;
+    for (size_t i = 0; i < server.nerrstats; i++) {
+        if (strlen(server.errstats[i].code) == len && memcmp(server.errstats[i].code, code, len) == 0) {
+            server.errstats[i].count++;
+            return;
+        }
+    }
+    if (server.nerrstats >= 128) return; /* Redis caps distinct error codes too */
+    server.errstats = cn_realloc(server.errstats, (server.nerrstats + 1) * sizeof(*server.errstats));
+    struct errstat *e = &server.errstats[server.nerrstats++];
+    memcpy(e->code, code, len);
+    e->code[len] = '\0';
+    e->count = 1;
+}
+
+void server_reset_stats(void) {
+    server.stat_numcommands = server.stat_numconnections = server.stat_rejected_conn = 0;
+    server.stat_expiredkeys = server.stat_keyspace_hits = server.stat_keyspace_misses = 0;
+    server.stat_evictedkeys = server.stat_net_input_bytes = server.stat_net_output_bytes = 0;
+    server.stat_total_error_replies = server.stat_unexpected_error_replies = 0;
+    server.stat_expire_cycle_time_used = 0;
+    server.stat_reads = server.stat_writes = 0;
+    server.stat_peak_memory = cn_used_memory();
+    cn_free(server.errstats);
+    server.errstats = NULL;
+    server.nerrstats = 0;
+    command_reset_stats();
+}
+
+/* ---------------------------------------------------------------- monitor and slowlog */
+
+/* Appends s to out as MONITOR quotes an argument ("..." with escapes). */
+static size_t monitor_quote(char *out, size_t cap, const char *s, size_t len) {
+    size_t n = 0;
+    if (n < cap) out[n++] = '"';
+    for (size_t i = 0; i < len && n + 5 < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '\\': n += (size_t)snprintf(out + n, cap - n, "\\\\"); break;
+        case '"': n += (size_t)snprintf(out + n, cap - n, "\\\""); break;
+        case '\n': n += (size_t)snprintf(out + n, cap - n, "\\n"); break;
+        case '\r': n += (size_t)snprintf(out + n, cap - n, "\\r"); break;
+        case '\t': n += (size_t)snprintf(out + n, cap - n, "\\t"); break;
+        case '\a': n += (size_t)snprintf(out + n, cap - n, "\\a"); break;
+        case '\b': n += (size_t)snprintf(out + n, cap - n, "\\b"); break;
+        default:
+            if (isprint(ch)) out[n++] = (char)ch;
+            else n += (size_t)snprintf(out + n, cap - n, "\\x%02x", ch);
+        }
+    }
+    if (n < cap) out[n++] = '"';
+    return n;
+}
+
+void server_feed_monitors(client *c, int dbid) {
+    if (!server.nmonitors) return;
+    size_t cap = 256;
+    for (int i = 0; i < c->argc; i++) cap += c->argvlen[i] * 4 + 4;
+    char *line = cn_malloc(cap);
+    int64_t us = clock_us();
+    size_t n = (size_t)snprintf(line, cap, "+%lld.%06lld [%d %s]", (long long)(us / 1000000),
+                                (long long)(us % 1000000), dbid,
+                                c->flags & CLIENT_UNIX_SOCKET ? "unix" : c->addr);
+    for (int i = 0; i < c->argc; i++) {
+        line[n++] = ' ';
+        n += monitor_quote(line + n, cap - n - 2, c->argv[i], c->argvlen[i]);
+    }
+    line[n++] = '\r';
+    line[n++] = '\n';
+    for (size_t i = 0; i < server.nmonitors; i++) reply_raw(server.monitors[i], line, n);
+    cn_free(line);
+}
+
+/* The slow log: newest first, at most slowlog-max-len entries. */
+static void slowlog_entry_free(slowlog_entry *e) {
+    for (int a = 0; a < e->argc; a++) cn_free(e->argv[a]);
+    cn_free(e->argv);
+    cn_free(e->argvlen);
+    cn_free(e->peer);
+    cn_free(e->name);
+}
+
+static void slowlog_trim(size_t max) {
+    while (server.slowlog_len > max) slowlog_entry_free(&server.slowlog[--server.slowlog_len]);
+}
+
+static void slowlog_push(client *c, long long duration_us) {
+    if (server.slowlog_log_slower_than < 0 || duration_us < server.slowlog_log_slower_than) return;
+    size_t max = server.slowlog_max_len > 0 ? (size_t)server.slowlog_max_len : 0;
+    slowlog_trim(max ? max - 1 : 0);
+    if (!max) return;
+    if (server.slowlog_cap < max) {
+        server.slowlog = cn_realloc(server.slowlog, max * sizeof(slowlog_entry));
+        server.slowlog_cap = max;
+    }
+    memmove(server.slowlog + 1, server.slowlog, server.slowlog_len * sizeof(slowlog_entry));
+    server.slowlog_len++;
+    slowlog_entry *e = &server.slowlog[0];
+    /* Redis keeps at most 32 arguments of at most 128 bytes each. */
+    int argc = c->argc > 32 ? 32 : c->argc;
+    e->argc = argc;
+    e->argv = cn_malloc(sizeof(char *) * (size_t)argc);
+    e->argvlen = cn_malloc(sizeof(size_t) * (size_t)argc);
+    for (int i = 0; i < argc; i++) {
+        char more[64];
+        if (i == 31 && c->argc > 32) {
+            int l = snprintf(more, sizeof(more), "... (%d more arguments)", c->argc - 31);
+            e->argv[i] = cn_strndup(more, (size_t)l);
+            e->argvlen[i] = (size_t)l;
+        } else if (c->argvlen[i] > 128) {
+            int l = snprintf(more, sizeof(more), "... (%zu more bytes)", c->argvlen[i] - 128);
+            e->argv[i] = cn_malloc(128 + (size_t)l + 1);
+            memcpy(e->argv[i], c->argv[i], 128);
+            memcpy(e->argv[i] + 128, more, (size_t)l + 1);
+            e->argvlen[i] = 128 + (size_t)l;
+        } else {
+            e->argv[i] = cn_strndup(c->argv[i], c->argvlen[i]);
+            e->argvlen[i] = c->argvlen[i];
+        }
+    }
+    e->id = server.slowlog_next_id++;
+    e->time = server.now_ms / 1000;
+    e->duration_us = duration_us;
+    e->peer = cn_strdup(c->addr);
+    e->name = cn_strdup(c->name ? c->name : "");
+}
+
+void server_slowlog_reset(void) {
+    slowlog_trim(0);
+    cn_free(server.slowlog);
+    server.slowlog = NULL;
+    server.slowlog_cap = 0;
+}
+
+/* ---------------------------------------------------------------- call() */
+
+static void reply_unknown_command(client *c) {
+    char args[256];
+    size_t n = 0;
+    args[0] = '\0';
+    for (int i = 1; i < c->argc && n < 128; i++) {
+        int w = snprintf(args + n, sizeof(args) - n, "'%.*s' ",
+                         (int)(c->argvlen[i] > 128 - n ? 128 - n : c->argvlen[i]), c->argv[i]);
+        if (w < 0 || (size_t)w >= sizeof(args) - n) break;
+        n += (size_t)w;
+    }
+    reply_errorf(c, "ERR unknown command '%.128s', with args beginning with: %s", c->argv[0], args);
+}
+
+/* Finds the command (and subcommand) and checks arity and auth. Replies and
+ * returns NULL when the command cannot run. */
+static command *resolve_or_reply(client *c) {
+    command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
+    if (!cmd) {
+        reply_unknown_command(c);
+        return NULL;
+    }
+    /* A container runs a subcommand; with none given, its own handler if it has one. */
+    if (cmd->subcommands && (c->argc >= 2 || !cmd->proc)) {
+        if (c->argc < 2) {
+            c->cmd = cmd;
+            reply_err_arity(c);
+            cmd->rejected_calls++;
+            return NULL;
+        }
+        command *sub = command_lookup_sub(cmd, c->argv[1], c->argvlen[1]);
+        if (!sub) {
+            char up[48];
+            size_t i;
+            for (i = 0; cmd->name[i] && i < sizeof(up) - 1; i++) up[i] = (char)toupper((unsigned char)cmd->name[i]);
+            up[i] = '\0';
+            reply_errorf(c, "ERR unknown subcommand '%.128s'. Try %s HELP.", c->argv[1], up);
+            cmd->rejected_calls++;
+            return NULL;
+        }
+        cmd = sub;
+    }
+    c->cmd = cmd;
+    if (!command_arity_ok(cmd, c->argc)) {
+        reply_err_arity(c);
+        cmd->rejected_calls++;
+        return NULL;
+    }
+    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+        reply_error(c, "NOAUTH Authentication required.");
+        cmd->rejected_calls++;
+        return NULL;
+    }
+    if ((c->flags & CLIENT_PUBSUB) && c->resp == 2) {
+        /* Subscription mode (RESP2) allows only these; pub/sub itself comes later. */
+        const char *n = cmd->parent ? cmd->parent->name : cmd->name;
+        if (strcmp(n, "ping") && strcmp(n, "quit") && strcmp(n, "reset")) {
+            reply_errorf(c, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd->fullname);
+            cmd->rejected_calls++;
+            return NULL;
+        }
+    }
+    return cmd;
+}
+
+void call(client *c) {
+    server.now_ms = clock_ms();
+    c->cmd = NULL;
+    command *cmd = resolve_or_reply(c);
+    if (!cmd) return;
+
+    /* CLIENT REPLY SKIP applies to the command after it. */
+    bool skip = c->flags & CLIENT_REPLY_SKIP_NEXT;
+    if (skip) c->flags = (c->flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
+
+    int dbid = c->db->id;
+    long long errors_before = server.stat_total_error_replies;
+    int64_t start = clock_mono_us();
+    server.current = c;
+    c->lastcmd = cmd;
+    c->flags |= CLIENT_IN_CALL;
+    cmd->proc(c);
+    c->flags &= ~CLIENT_IN_CALL;
+    server.current = NULL;
+    long long dur = clock_mono_us() - start;
+
+    if (skip) c->flags &= ~CLIENT_REPLY_SKIP;
+    if (server.stat_total_error_replies != errors_before) cmd->failed_calls++;
+    cmd->calls++;
+    cmd->usec += dur;
+    c->commands_processed++;
+    server.stat_numcommands++;
+    if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlog_push(c, dur);
+    if (server.nmonitors && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
+        server_feed_monitors(c, dbid);
+}
+
+/* ---------------------------------------------------------------- instantaneous metrics
+ * Sampled every 100 ms into a ring of 16; INFO reports the per-second average. */
+
+#define INST_SAMPLES 16
+static struct {
+    long long last_value;
+    int64_t last_ms;
+    long long samples[INST_SAMPLES];
+    int idx;
+} inst[INST_COUNT];
+
+static void inst_track(int which, long long value) {
+    int64_t now = server.now_ms, dt = now - inst[which].last_ms;
+    if (dt <= 0) return;
+    inst[which].samples[inst[which].idx] = (value - inst[which].last_value) * 1000 / dt;
+    inst[which].idx = (inst[which].idx + 1) % INST_SAMPLES;
+    inst[which].last_value = value;
+    inst[which].last_ms = now;
+}
+
+long long server_inst_metric(int which) {
+    long long sum = 0;
+    for (int i = 0; i < INST_SAMPLES; i++) sum += inst[which].samples[i];
+    return sum / INST_SAMPLES;
+}
+
+/* ---------------------------------------------------------------- cron and before-sleep */
+
+static long server_cron(el_loop *loop, long long id, void *data) {
+    (void)loop, (void)id, (void)data;
+    server_update_time();
+    server.cron_loops++;
+    size_t used = cn_used_memory();
+    if (used > server.stat_peak_memory) server.stat_peak_memory = used;
+    static int64_t last_sample_ms;
+    if (server.now_ms - last_sample_ms >= 100) {
+        last_sample_ms = server.now_ms;
+        inst_track(INST_COMMANDS, server.stat_numcommands);
+        inst_track(INST_NET_INPUT, server.stat_net_input_bytes);
+        inst_track(INST_NET_OUTPUT, server.stat_net_output_bytes);
+    }
+    clients_cron();
+    expire_cycle_slow();
+    /* Incremental rehashing: about 1 ms per cron for the db that needs it most. */
+    for (int i = 0; i < db_count(); i++) {
+        db *d = db_get(i);
+        if (ht_is_rehashing(d->keys)) {
+            ht_rehash_us(d->keys, 1000);
+            break;
+        }
+    }
+    if (server.shutdown_asap && server_prepare_shutdown(SHUTDOWN_NOFLAGS) == CN_OK) {
+        el_stop(server.loop);
+    }
+    return 1000 / server.hz;
+}
+
+static void before_sleep(el_loop *loop) {
+    (void)loop;
+    server_update_time();
+    /* Order matters: expire first, then (later) the AOF, then replies. */
+    expire_cycle_fast();
+    clients_handle_writes();
+    clients_free_pending();
+    if (server.shutdown_asap && server_prepare_shutdown(SHUTDOWN_NOFLAGS) == CN_OK)
+        el_stop(server.loop);
+}
+
+void server_setup(void) {
+    server.pid = getpid();
+    server.start_ms = clock_ms();
+    server_update_time();
+    server.lastsave = server.now_ms / 1000;
+    server.stat_peak_memory = cn_used_memory();
+    server.unix_fd = -1;
+    FILE *f = fopen("/dev/urandom", "r");
+    unsigned char rnd[20] = {0};
+    if (f) {
+        size_t r = fread(rnd, 1, sizeof(rnd), f);
+        (void)r;
+        fclose(f);
+    }
+    for (int i = 0; i < 20; i++) sprintf(server.run_id + i * 2, "%02x", rnd[i]);
+    /* Hash tables are keyed with a secret seed against hash flooding. */
+    uint8_t seed[16];
+    f = fopen("/dev/urandom", "r");
+    if (!f || fread(seed, 1, sizeof(seed), f) != sizeof(seed)) {
+        int64_t t = clock_us() ^ ((int64_t)getpid() << 32);
+        for (int i = 0; i < 16; i++) seed[i] = (uint8_t)(t >> (i % 8 * 8)) ^ rnd[i];
+    }
+    if (f) fclose(f);
+    hash_set_seed(seed);
+    db_setup(server.databases);
+    command_setup();
+    el_set_before_sleep(server.loop, before_sleep);
+    el_add_timer(server.loop, 1, server_cron, NULL);
+}
+
+void server_teardown(void) {
+    while (server.nclients) {
+        client *c = server.clients[server.nclients - 1];
+        c->flags &= ~(CLIENT_PROTECTED | CLIENT_IN_CALL);
+        client_free(c);
+    }
+    clients_free_pending();
+    server_slowlog_reset();
+    command_teardown();
+    db_teardown();
+    cn_free(server.clients);
+    cn_free(server.monitors);
+    cn_free(server.errstats);
+}
+
+int server_prepare_shutdown(int flags) {
+    (void)flags;
+    log_warning("User requested shutdown...");
+    /* Flush what clients are owed, as far as sockets take it without blocking. */
+    clients_handle_writes();
+    net_close_listeners();
+    if (server.pidfile && *server.pidfile) unlink(server.pidfile);
+    log_warning("Cairn is now ready to exit, bye bye...");
+    return CN_OK;
+}

@@ -1,0 +1,272 @@
+/* src/server.h: the server: its global state, the client, and the call path.
+ *
+ * One process, one thread serving clients (background threads only for
+ * freeing and fsync, later). `server` is the only global of src/; modules
+ * reach shared state through it. Configuration values live here too, each
+ * one a row in config.c's table.
+ *
+ * The per-request path: el readable -> client_read (one read) -> parse with
+ * resp_reader -> call() per complete command -> replies appended to the
+ * client's buffer -> before_sleep writes them (one write), installing a
+ * writable handler only when the socket would block.
+ */
+#ifndef CAIRN_SERVER_H
+#define CAIRN_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../resp/reader.h"
+#include "../utils/alloc.h"
+#include "../utils/log.h"
+#include "command.h"
+#include "db.h"
+#include "el.h"
+#include "object.h"
+#include "reply.h"
+
+#define CAIRN_VERSION "0.1.0"
+#define REDIS_COMPAT_VERSION "7.0.15"
+
+#define CN_OK 0
+#define CN_ERR -1
+
+#define CLIENT_BUF_SIZE (16 * 1024)   /* fixed reply buffer per client */
+#define REPLY_BLOCK_SIZE (16 * 1024)  /* minimum size of an overflow block */
+#define QUERY_BUF_INITIAL (16 * 1024)
+#define BIG_ARG_SIZE (32 * 1024)      /* bulks this big are read straight into place */
+
+/* Defaults with Redis's names (config.c rows use these). */
+#define CONFIG_DEFAULT_PORT 6379
+#define CONFIG_DEFAULT_HZ 10
+#define CONFIG_DEFAULT_MAXCLIENTS 10000
+#define CONFIG_DEFAULT_DATABASES 16
+#define CONFIG_DEFAULT_TCP_BACKLOG 511
+#define CONFIG_DEFAULT_TCP_KEEPALIVE 300
+#define CONFIG_DEFAULT_PROTO_MAX_BULK_LEN (512LL * 1024 * 1024)
+#define CONFIG_DEFAULT_QUERY_BUF_LIMIT (1024LL * 1024 * 1024)
+#define CONFIG_DEFAULT_SLOWLOG_SLOWER_THAN 10000
+#define CONFIG_DEFAULT_SLOWLOG_MAX_LEN 128
+#define CONFIG_MIN_RESERVED_FDS 32
+
+/* Client flags. */
+enum {
+    CLIENT_CLOSE_AFTER_REPLY = 1 << 0, /* write what is queued, then close */
+    CLIENT_CLOSE_ASAP = 1 << 1,        /* close in before-sleep, drop replies */
+    CLIENT_PENDING_WRITE = 1 << 2,     /* in server.pending_write */
+    CLIENT_MONITOR = 1 << 3,
+    CLIENT_REPLY_OFF = 1 << 4,
+    CLIENT_REPLY_SKIP_NEXT = 1 << 5,
+    CLIENT_REPLY_SKIP = 1 << 6,
+    CLIENT_NO_EVICT = 1 << 7,
+    CLIENT_NO_TOUCH = 1 << 8,
+    CLIENT_UNIX_SOCKET = 1 << 9,
+    CLIENT_PROTECTED = 1 << 10,        /* do not free now: in a handler up the stack */
+    CLIENT_IN_CALL = 1 << 11,
+    CLIENT_PUBSUB = 1 << 12,
+};
+
+/* An overflow block of the reply list. */
+typedef struct reply_block {
+    struct reply_block *next;
+    size_t size, used;
+    char buf[];
+} reply_block;
+
+typedef struct client {
+    uint64_t id;
+    int fd;
+    int resp;          /* 2 or 3 */
+    uint32_t flags;
+    db *db;
+    bool authenticated;
+
+    /* Input. */
+    char *qbuf;        /* query buffer; [qpos, qlen) is unparsed */
+    size_t qlen, qpos, qcap;
+    size_t qbuf_peak;
+    resp_reader reader;
+    int argc;
+    const char **argv;
+    size_t *argvlen;
+    command *cmd, *lastcmd;
+
+    /* Output: the fixed buffer first, then the block list. */
+    size_t bufpos, sentlen; /* sentlen: bytes of the head (buf or first block) written */
+    reply_block *reply_head, *reply_tail;
+    size_t reply_bytes;     /* bytes in blocks */
+    size_t obuf_soft_since; /* for the soft output limit: when it was first exceeded (s) */
+    char buf[CLIENT_BUF_SIZE];
+
+    /* Identity and timing. */
+    char *name, *lib_name, *lib_ver;
+    char addr[64], laddr[64];
+    int64_t ctime_ms, last_interaction_ms;
+    long long commands_processed;
+    uint64_t net_in, net_out;
+    struct client *next_pending; /* in server.pending_write */
+    size_t all_index;            /* position in server.clients */
+} client;
+
+typedef struct slowlog_entry {
+    long long id;
+    int64_t time;
+    long long duration_us;
+    int argc;
+    char **argv;
+    size_t *argvlen;
+    char *peer, *name;
+} slowlog_entry;
+
+struct cn_server {
+    pid_t pid;
+    int64_t start_ms;
+    el_loop *loop;
+    char *executable;
+    char *config_file;  /* absolute path, or NULL */
+    char run_id[41];
+
+    /* Listening sockets. */
+    int listen_fds[16];
+    int listen_count;
+    int unix_fd;
+
+    /* Clients. */
+    client **clients; /* every connected client; order is not meaningful */
+    size_t nclients, clients_cap;
+    client *pending_write;
+    uint64_t next_client_id;
+    client *current;  /* the client whose command is running */
+    client **monitors;
+    size_t nmonitors;
+    size_t blocked_clients;
+
+    /* Time. */
+    int64_t now_ms;       /* cached each event-loop iteration and command */
+    uint32_t lruclock;
+    long long cron_loops;
+    bool shutdown_asap;
+    int shutdown_flags;
+
+    /* Statistics. */
+    long long stat_numcommands, stat_numconnections, stat_rejected_conn;
+    long long stat_expiredkeys, stat_keyspace_hits, stat_keyspace_misses;
+    long long stat_evictedkeys, stat_net_input_bytes, stat_net_output_bytes;
+    long long stat_total_error_replies, stat_unexpected_error_replies;
+    long long stat_expire_cycle_time_used;
+    long long stat_reads, stat_writes; /* read and write events served */
+    size_t stat_peak_memory;
+    long long dirty; /* changes since the last save */
+    int64_t lastsave;
+    struct errstat { char code[32]; long long count; } *errstats;
+    size_t nerrstats;
+
+    /* Slow log. */
+    slowlog_entry *slowlog; /* newest first */
+    size_t slowlog_len, slowlog_cap;
+    long long slowlog_next_id;
+
+    /* Configuration (rows in config.c). */
+    int port;
+    char *bind;          /* space-separated addresses */
+    char *unixsocket;
+    int unixsocketperm;
+    int tcp_backlog;
+    int tcp_keepalive;
+    bool protected_mode;
+    int maxclients;
+    int timeout;         /* seconds; 0 = never */
+    int hz;
+    int databases;
+    int loglevel;
+    char *logfile;
+    char *requirepass;   /* NULL = none */
+    long long proto_max_bulk_len;
+    long long client_query_buffer_limit;
+    long long obuf_normal_hard, obuf_normal_soft, obuf_normal_seconds;
+    long long obuf_pubsub_hard, obuf_pubsub_soft, obuf_pubsub_seconds;
+    long long obuf_replica_hard, obuf_replica_soft, obuf_replica_seconds;
+    long long slowlog_log_slower_than;
+    long long slowlog_max_len;
+    char *dir;
+    char *pidfile;
+    bool daemonize;
+    bool active_expire;
+    long long latency_tracking;
+    int enable_debug_command; /* CONFIG_PROTECTED_NO/YES/LOCAL */
+};
+
+extern struct cn_server server;
+
+/* --- server.c --- */
+void server_setup(void);
+void server_teardown(void);
+void server_update_time(void);
+/* Runs one command for c (argv parsed): lookup, checks, handler, stats. */
+void call(client *c);
+/* Appends a line to MONITOR clients for c's current command. */
+void server_feed_monitors(client *c, int dbid);
+void server_count_error(const char *code, size_t len);
+void server_reset_stats(void);
+enum { INST_COMMANDS, INST_NET_INPUT, INST_NET_OUTPUT, INST_COUNT };
+/* Per-second rate over the last ~1.6 s, for INFO's instantaneous_* fields. */
+long long server_inst_metric(int which);
+void server_slowlog_reset(void);
+/* Clean shutdown (SHUTDOWN, SIGTERM): returns CN_ERR if refused. */
+int server_prepare_shutdown(int flags);
+enum { SHUTDOWN_NOFLAGS = 0, SHUTDOWN_SAVE = 1, SHUTDOWN_NOSAVE = 2, SHUTDOWN_NOW = 4, SHUTDOWN_FORCE = 8 };
+
+/* --- client.c --- */
+client *client_create(int fd, uint32_t flags);
+/* Frees now, or marks for closing if the client is in use up the stack. */
+void client_free(client *c);
+void client_close_async(client *c);
+void client_queue_write(client *c);
+/* Writes pending replies of every queued client (before-sleep). */
+void clients_handle_writes(void);
+/* Closes clients marked CLOSE_ASAP. */
+void clients_free_pending(void);
+void clients_cron(void);
+bool client_has_pending_replies(const client *c);
+size_t client_output_bytes(const client *c);
+/* "id=7 addr=127.0.0.1:5000 ..." as in CLIENT LIST; returns a malloc'd string. */
+char *client_info_string(const client *c);
+client *client_by_id(uint64_t id);
+void client_set_protocol(client *c, int resp);
+/* The client's reply limits from client-output-buffer-limit. Returns false if c
+ * passed them (and was scheduled for closing). */
+bool client_check_output_limits(client *c);
+
+/* --- net.c --- */
+int net_listen_all(char *err, size_t errlen);
+void net_close_listeners(void);
+void net_accept_handler(el_loop *loop, int fd, void *data, int mask);
+void net_format_peer(int fd, bool unix_socket, char *peer, size_t plen, char *local, size_t llen);
+
+/* --- config.c --- */
+void config_set_defaults(void);
+/* Loads the file and then the command-line "--name value" args; on error fills
+ * err with Redis's FATAL CONFIG FILE ERROR text (file, line, reason) and
+ * returns CN_ERR. */
+int config_load(const char *path, int argc, char **argv, char *err, size_t errlen);
+void config_apply_startup(void);
+
+/* --- expire.c --- */
+void expire_cycle_slow(void);  /* from cron: up to 25% of a cron period */
+void expire_cycle_fast(void);  /* from before-sleep: at most ~1 ms */
+
+/* --- helpers shared by commands --- */
+/* Parses an integer argument or replies ERR value is not an integer... */
+bool arg_ll_or_reply(client *c, int i, long long *out);
+bool arg_ll_range_or_reply(client *c, int i, long long min, long long max, long long *out,
+                           const char *errmsg);
+bool arg_double_or_reply(client *c, int i, double *out);
+/* Case-insensitive equality of argument i with a C string. */
+bool arg_is(const client *c, int i, const char *s);
+
+static inline const char *c_arg(const client *c, int i) { return c->argv[i]; }
+static inline size_t c_len(const client *c, int i) { return c->argvlen[i]; }
+
+#endif

@@ -1,0 +1,919 @@
+/* tests/harness.c: see harness.h. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "tests/harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define START_DEADLINE_MS 10000
+#define STOP_DEADLINE_MS 10000
+#define CMD_TIMEOUT_S 20
+#define LOG_TAIL_BYTES 3000
+#define START_ATTEMPTS 5
+
+struct srv {
+    pid_t pid;
+    int port;
+    bool reaped;  /* waitpid already collected the status */
+    int status;   /* valid when reaped */
+    char dir[256];
+    char log[300];
+    char conf[300];
+    struct srv *next; /* registry of live servers, for the atexit cleanup */
+};
+
+static srv *live;
+
+/* ---- small utilities ---------------------------------------------------------------- */
+
+long long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+    }
+}
+
+char *escape_bytes(const void *buf, size_t len, size_t max) {
+    const unsigned char *p = buf;
+    size_t n = len < max ? len : max;
+    char *out = malloc(n * 4 + 8), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = p[i];
+        switch (ch) {
+        case '\r': *o++ = '\\'; *o++ = 'r'; break;
+        case '\n': *o++ = '\\'; *o++ = 'n'; break;
+        case '\t': *o++ = '\\'; *o++ = 't'; break;
+        case '\\': *o++ = '\\'; *o++ = '\\'; break;
+        case '"': *o++ = '\\'; *o++ = '"'; break;
+        default:
+            if (ch < 32 || ch >= 127) o += sprintf(o, "\\x%02x", ch);
+            else *o++ = (char)ch;
+        }
+    }
+    if (n < len) o += sprintf(o, "...");
+    *o = '\0';
+    return out;
+}
+
+static char *read_file_all(const char *path, size_t *len_out) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2) buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[len] = '\0';
+    if (len_out) *len_out = len;
+    return buf;
+}
+
+static void print_log_tail(const char *path) {
+    size_t len = 0;
+    char *text = read_file_all(path, &len);
+    if (!text) {
+        fprintf(stderr, "    (no log at %s)\n", path);
+        return;
+    }
+    const char *start = len > LOG_TAIL_BYTES ? text + len - LOG_TAIL_BYTES : text;
+    fprintf(stderr, "    ---- tail of %s ----\n%s\n    ---- end of log ----\n", path, start);
+    free(text);
+}
+
+/* Replace every "@DIR@" in text by dir. */
+static char *subst_dir(const char *text, const char *dir) {
+    size_t cap = strlen(text) + 1, dl = strlen(dir);
+    for (const char *p = text; (p = strstr(p, "@DIR@")); p += 5) cap += dl;
+    char *out = malloc(cap), *o = out;
+    for (const char *p = text; *p;) {
+        if (strncmp(p, "@DIR@", 5) == 0) {
+            memcpy(o, dir, dl);
+            o += dl;
+            p += 5;
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static bool write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) return false;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb; (void)flag; (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_tree(const char *dir) {
+    if (dir[0]) nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &al) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+/* Once per process: ignore SIGPIPE (we write to sockets the server may close), raise the
+ * open-file limit (1,000 connections need it; the child inherits it), register cleanup. */
+static void cleanup_at_exit(void) {
+    for (srv *s = live; s; s = s->next) {
+        if (!s->reaped) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, NULL, 0);
+        }
+        remove_tree(s->dir);
+    }
+    live = NULL;
+}
+
+static void harness_init(void) {
+    static bool done;
+    if (done) return;
+    done = true;
+    signal(SIGPIPE, SIG_IGN);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    atexit(cleanup_at_exit);
+}
+
+/* The binary's path made absolute (the child runs in another directory). Symlinks are
+ * kept: redis-server is a link whose behaviour depends on its name. */
+static const char *server_binary(char *buf, size_t cap) {
+    const char *bin = getenv("CAIRN_TEST_SERVER");
+    if (!bin || !*bin) bin = "src/cairn-server";
+    char cwd[2048];
+    if (bin[0] == '/') snprintf(buf, cap, "%s", bin);
+    else if (getcwd(cwd, sizeof cwd)) snprintf(buf, cap, "%s/%s", cwd, bin);
+    else return NULL;
+    return access(buf, X_OK) == 0 ? buf : NULL;
+}
+
+/* ---- starting and stopping ---------------------------------------------------------- */
+
+static bool make_dir_and_files(srv *s, const srv_opts *o) {
+    snprintf(s->dir, sizeof s->dir, "/tmp/cairn-test-XXXXXX");
+    if (!mkdtemp(s->dir)) {
+        s->dir[0] = '\0';
+        return false;
+    }
+    snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
+    s->conf[0] = '\0';
+    if (o && o->conf) {
+        snprintf(s->conf, sizeof s->conf, "%s/cairn.conf", s->dir);
+        char *text = subst_dir(o->conf, s->dir);
+        bool ok = write_file(s->conf, text);
+        free(text);
+        if (!ok) return false;
+    }
+    for (const srv_file *f = o ? o->files : NULL; f && f->name; f++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", s->dir, f->name);
+        char *text = subst_dir(f->text, s->dir);
+        bool ok = write_file(path, text);
+        free(text);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+static pid_t spawn(srv *s, const char *bin, const srv_opts *o) {
+    const char *argv[128];
+    int n = 0;
+    char portbuf[16];
+    snprintf(portbuf, sizeof portbuf, "%d", s->port);
+    argv[n++] = bin;
+    if (s->conf[0]) argv[n++] = s->conf;
+    argv[n++] = "--port";
+    argv[n++] = portbuf;
+    argv[n++] = "--bind";
+    argv[n++] = "127.0.0.1";
+    for (const char *const *a = o ? o->args : NULL; a && *a && n < 126; a++) argv[n++] = *a;
+    argv[n] = NULL;
+
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid != 0) return pid;
+    /* child */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int logfd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int nullfd = open("/dev/null", O_RDONLY);
+    if (logfd < 0 || nullfd < 0 || chdir(s->dir) != 0) _exit(126);
+    dup2(nullfd, 0);
+    dup2(logfd, 1);
+    dup2(logfd, 2);
+    close_range(3, ~0U, 0); /* no test sockets may leak into the server */
+    execv(bin, (char *const *)argv);
+    dprintf(2, "exec %s failed: %s\n", bin, strerror(errno));
+    _exit(127);
+}
+
+/* Is the server answering? Any reply but -LOADING counts (NOAUTH means it is up). */
+static bool ping_ok(int port) {
+    struct timeval tv = {0, 200000};
+    redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
+    bool ok = false;
+    if (c && !c->err) {
+        redisSetTimeout(c, tv);
+        redisReply *r = redisCommand(c, "PING");
+        ok = r && !(r->type == REDIS_REPLY_ERROR && strncmp(r->str, "LOADING", 7) == 0);
+        if (r) freeReplyObject(r);
+    }
+    if (c) redisFree(c);
+    return ok;
+}
+
+static bool reap(srv *s, int timeout_ms) {
+    if (s->reaped) return true;
+    long long deadline = now_ms() + timeout_ms;
+    for (;;) {
+        pid_t r = waitpid(s->pid, &s->status, WNOHANG);
+        if (r == s->pid || (r < 0 && errno == ECHILD)) {
+            if (r < 0) s->status = 0;
+            s->reaped = true;
+            return true;
+        }
+        if (now_ms() >= deadline) return false;
+        sleep_ms(2);
+    }
+}
+
+static void unregister(srv *s) {
+    for (srv **p = &live; *p; p = &(*p)->next)
+        if (*p == s) {
+            *p = s->next;
+            return;
+        }
+}
+
+srv *srv_start_opts(const srv_opts *o) {
+    harness_init();
+    char bin[4096];
+    if (!server_binary(bin, sizeof bin)) {
+        test_fail(__FILE__, __LINE__, "server binary not found: %s (set CAIRN_TEST_SERVER)",
+                  getenv("CAIRN_TEST_SERVER") ? getenv("CAIRN_TEST_SERVER") : "src/cairn-server");
+        return NULL;
+    }
+    srv *s = calloc(1, sizeof *s);
+    if (!make_dir_and_files(s, o)) {
+        test_fail(__FILE__, __LINE__, "cannot create the server's temporary directory");
+        remove_tree(s->dir);
+        free(s);
+        return NULL;
+    }
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+        s->port = free_port();
+        s->reaped = false;
+        s->pid = spawn(s, bin, o);
+        if (s->pid < 0) break;
+        s->next = live;
+        live = s;
+        long long deadline = now_ms() + START_DEADLINE_MS;
+        while (now_ms() < deadline) {
+            if (reap(s, 0)) break; /* exited during start-up */
+            if (ping_ok(s->port)) {
+                if (!reap(s, 0)) return s;
+                break;
+            }
+            sleep_ms(5);
+        }
+        unregister(s);
+        if (!s->reaped) {
+            kill(s->pid, SIGKILL);
+            reap(s, STOP_DEADLINE_MS);
+            test_fail(__FILE__, __LINE__, "server did not answer PING within %d ms (port %d)",
+                      START_DEADLINE_MS, s->port);
+            print_log_tail(s->log);
+            break;
+        }
+        /* Exited: retry only if someone took the port between free_port() and bind(). */
+        char *text = read_file_all(s->log, NULL);
+        bool in_use = text && strstr(text, "in use") != NULL;
+        free(text);
+        if (in_use && attempt < START_ATTEMPTS) continue;
+        test_fail(__FILE__, __LINE__, "server exited during start-up (status 0x%x)", s->status);
+        print_log_tail(s->log);
+        break;
+    }
+    remove_tree(s->dir);
+    free(s);
+    return NULL;
+}
+
+srv *srv_start(const char *const *extra_args) {
+    srv_opts o = {.args = extra_args};
+    return srv_start_opts(&o);
+}
+
+bool srv_wait_exit(srv *s, int timeout_ms, int *status) {
+    if (!s) return false;
+    bool done = reap(s, timeout_ms);
+    if (done && status) *status = s->status;
+    return done;
+}
+
+bool srv_stop(srv *s) {
+    if (!s) return false;
+    bool ok = true;
+    if (!s->reaped) {
+        kill(s->pid, SIGTERM);
+        if (!reap(s, STOP_DEADLINE_MS)) {
+            test_fail(__FILE__, __LINE__, "server pid %d still running %d ms after SIGTERM",
+                      (int)s->pid, STOP_DEADLINE_MS);
+            print_log_tail(s->log);
+            kill(s->pid, SIGKILL);
+            reap(s, STOP_DEADLINE_MS);
+            ok = false;
+        }
+    }
+    if (ok && WIFSIGNALED(s->status)) {
+        test_fail(__FILE__, __LINE__, "server died from signal %d (%s)", WTERMSIG(s->status),
+                  strsignal(WTERMSIG(s->status)));
+        print_log_tail(s->log);
+        ok = false;
+    } else if (ok && WIFEXITED(s->status) && WEXITSTATUS(s->status) != 0) {
+        test_fail(__FILE__, __LINE__, "server exited with status %d", WEXITSTATUS(s->status));
+        print_log_tail(s->log);
+        ok = false;
+    }
+    unregister(s);
+    remove_tree(s->dir);
+    free(s);
+    return ok;
+}
+
+int srv_run_to_exit(const srv_opts *o, int timeout_ms, char **output) {
+    harness_init();
+    *output = NULL;
+    char bin[4096];
+    if (!server_binary(bin, sizeof bin)) {
+        test_fail(__FILE__, __LINE__, "server binary not found");
+        *output = strdup("");
+        return -1;
+    }
+    srv s = {0};
+    if (!make_dir_and_files(&s, o)) {
+        test_fail(__FILE__, __LINE__, "cannot create a temporary directory");
+        remove_tree(s.dir);
+        *output = strdup("");
+        return -1;
+    }
+    s.port = free_port();
+    s.pid = spawn(&s, bin, o);
+    int result = -1;
+    if (s.pid > 0) {
+        if (reap(&s, timeout_ms)) {
+            result = s.status;
+        } else {
+            kill(s.pid, SIGKILL);
+            reap(&s, STOP_DEADLINE_MS);
+        }
+    }
+    *output = read_file_all(s.log, NULL);
+    if (!*output) *output = strdup("");
+    remove_tree(s.dir);
+    return result;
+}
+
+int srv_port(const srv *s) { return s ? s->port : -1; }
+int srv_pid(const srv *s) { return s ? (int)s->pid : -1; }
+const char *srv_log_path(const srv *s) { return s ? s->log : ""; }
+const char *srv_dir(const srv *s) { return s ? s->dir : ""; }
+const char *srv_conf_path(const srv *s) { return s && s->conf[0] ? s->conf : NULL; }
+
+char *srv_log_text(const srv *s) {
+    char *t = s ? read_file_all(s->log, NULL) : NULL;
+    return t ? t : strdup("");
+}
+
+/* ---- hiredis helpers ---------------------------------------------------------------- */
+
+redisContext *srv_connect_at(const char *file, int line, srv *s) {
+    if (!s) {
+        test_fail(file, line, "srv_connect: no server");
+        return NULL;
+    }
+    struct timeval tv = {5, 0};
+    redisContext *c = redisConnectWithTimeout("127.0.0.1", s->port, tv);
+    if (!c || c->err) {
+        test_fail(file, line, "cannot connect to port %d: %s", s->port, c ? c->errstr : "oom");
+        if (c) redisFree(c);
+        return NULL;
+    }
+    struct timeval rt = {CMD_TIMEOUT_S, 0};
+    redisSetTimeout(c, rt);
+    return c;
+}
+
+int conn_local_port(int fd) {
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    if (getsockname(fd, (struct sockaddr *)&a, &al) != 0) return -1;
+    return ntohs(a.sin_port);
+}
+
+static void describe_into(const redisReply *r, char **o, char *end, int depth) {
+    if (*o >= end - 1) return;
+    size_t room = (size_t)(end - *o);
+    if (!r) {
+        *o += snprintf(*o, room, "(no reply)");
+    } else {
+        switch (r->type) {
+        case REDIS_REPLY_STATUS: *o += snprintf(*o, room, "+%s", r->str); break;
+        case REDIS_REPLY_ERROR: *o += snprintf(*o, room, "-%s", r->str); break;
+        case REDIS_REPLY_INTEGER: *o += snprintf(*o, room, "(integer) %lld", r->integer); break;
+        case REDIS_REPLY_NIL: *o += snprintf(*o, room, "(nil)"); break;
+        case REDIS_REPLY_STRING: {
+            char *e = escape_bytes(r->str, r->len, 200);
+            *o += snprintf(*o, room, "\"%s\"", e);
+            free(e);
+            break;
+        }
+        case REDIS_REPLY_ARRAY:
+            *o += snprintf(*o, room, "[");
+            for (size_t i = 0; i < r->elements && *o < end - 8; i++) {
+                if (i) *o += snprintf(*o, (size_t)(end - *o), ", ");
+                if (depth > 4 || i >= 20) {
+                    *o += snprintf(*o, (size_t)(end - *o), "...");
+                    break;
+                }
+                describe_into(r->element[i], o, end, depth + 1);
+            }
+            if (*o < end - 1) *o += snprintf(*o, (size_t)(end - *o), "]");
+            break;
+        default: *o += snprintf(*o, room, "(type %d)", r->type);
+        }
+    }
+    if (*o > end - 1) *o = end - 1;
+}
+
+const char *reply_describe(const redisReply *r) {
+    static char buf[4096];
+    char *o = buf;
+    buf[0] = '\0';
+    describe_into(r, &o, buf + sizeof buf, 0);
+    return buf;
+}
+
+static redisReply *vcmd(const char *file, int line, redisContext *c, const char *fmt, va_list ap) {
+    if (!c) {
+        test_fail(file, line, "no connection for \"%s\"", fmt);
+        return NULL;
+    }
+    if (c->err) {
+        test_fail(file, line, "connection already failed (%s) for \"%s\"", c->errstr, fmt);
+        return NULL;
+    }
+    redisReply *r = redisvCommand(c, fmt, ap);
+    if (!r) test_fail(file, line, "\"%s\": connection error: %s", fmt, c->errstr);
+    return r;
+}
+
+redisReply *cmd_at(const char *file, int line, redisContext *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = vcmd(file, line, c, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+redisReply *cmd_argv_at(const char *file, int line, redisContext *c, int argc, const char **argv,
+                        const size_t *lens) {
+    if (!c || c->err) {
+        test_fail(file, line, "no usable connection for %s", argc ? argv[0] : "?");
+        return NULL;
+    }
+    redisReply *r = redisCommandArgv(c, argc, argv, lens);
+    if (!r) test_fail(file, line, "%s: connection error: %s", argc ? argv[0] : "?", c->errstr);
+    return r;
+}
+
+long long cmd_int_at(const char *file, int line, redisContext *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = vcmd(file, line, c, fmt, ap);
+    va_end(ap);
+    long long v = LLONG_MIN;
+    if (r && r->type == REDIS_REPLY_INTEGER) v = r->integer;
+    else if (r) test_fail(file, line, "\"%s\" replied %s, expected an integer", fmt, reply_describe(r));
+    if (r) freeReplyObject(r);
+    return v;
+}
+
+char *cmd_str_at(const char *file, int line, redisContext *c, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = vcmd(file, line, c, fmt, ap);
+    va_end(ap);
+    char *v = NULL;
+    if (r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS)) {
+        v = malloc(r->len + 1);
+        memcpy(v, r->str, r->len);
+        v[r->len] = '\0';
+    } else if (r) {
+        test_fail(file, line, "\"%s\" replied %s, expected a string", fmt, reply_describe(r));
+    }
+    if (r) freeReplyObject(r);
+    return v;
+}
+
+bool reply_status_at(const char *file, int line, const redisReply *r, const char *exp) {
+    if (r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, exp) == 0) return true;
+    test_fail(file, line, "got %s, expected +%s", reply_describe(r), exp);
+    return false;
+}
+
+bool reply_int_at(const char *file, int line, const redisReply *r, long long exp) {
+    if (r && r->type == REDIS_REPLY_INTEGER && r->integer == exp) return true;
+    test_fail(file, line, "got %s, expected (integer) %lld", reply_describe(r), exp);
+    return false;
+}
+
+bool reply_bulk_at(const char *file, int line, const redisReply *r, const char *exp, size_t len) {
+    if (r && r->type == REDIS_REPLY_STRING && r->len == len && memcmp(r->str, exp, len) == 0)
+        return true;
+    char *e = escape_bytes(exp, len, 200);
+    if (r && r->type == REDIS_REPLY_STRING && r->len > 200)
+        test_fail(file, line, "got a %zu-byte bulk differing from the expected %zu bytes \"%s\"",
+                  r->len, len, e);
+    else
+        test_fail(file, line, "got %s, expected \"%s\"", reply_describe(r), e);
+    free(e);
+    return false;
+}
+
+bool reply_nil_at(const char *file, int line, const redisReply *r) {
+    if (r && r->type == REDIS_REPLY_NIL) return true;
+    test_fail(file, line, "got %s, expected (nil)", reply_describe(r));
+    return false;
+}
+
+bool reply_err_at(const char *file, int line, const redisReply *r, const char *exp, bool prefix) {
+    if (r && r->type == REDIS_REPLY_ERROR &&
+        (prefix ? strncmp(r->str, exp, strlen(exp)) == 0 : strcmp(r->str, exp) == 0))
+        return true;
+    test_fail(file, line, "got %s, expected -%s%s", reply_describe(r), exp, prefix ? "..." : "");
+    return false;
+}
+
+bool reply_array_at(const char *file, int line, const redisReply *r, long n) {
+    if (r && r->type == REDIS_REPLY_ARRAY && (n < 0 || r->elements == (size_t)n)) return true;
+    test_fail(file, line, "got %s, expected an array of %ld", reply_describe(r), n);
+    return false;
+}
+
+static bool elem_is(const redisReply *e, const char *exp) {
+    if (!exp) return e->type == REDIS_REPLY_NIL;
+    return e->type == REDIS_REPLY_STRING && e->len == strlen(exp) && memcmp(e->str, exp, e->len) == 0;
+}
+
+bool reply_strs_at(const char *file, int line, const redisReply *r, const char *const *exp,
+                   size_t n, bool unordered) {
+    bool ok = r && r->type == REDIS_REPLY_ARRAY && r->elements == n;
+    if (ok && !unordered) {
+        for (size_t i = 0; i < n && ok; i++) ok = elem_is(r->element[i], exp[i]);
+    } else if (ok) {
+        bool *used = calloc(n ? n : 1, 1);
+        for (size_t i = 0; i < n && ok; i++) {
+            bool found = false;
+            for (size_t j = 0; j < n && !found; j++)
+                if (!used[j] && elem_is(r->element[j], exp[i])) used[j] = found = true;
+            ok = found;
+        }
+        free(used);
+    }
+    if (ok) return true;
+    char want[2048], *o = want, *end = want + sizeof want;
+    o += snprintf(o, (size_t)(end - o), "[");
+    for (size_t i = 0; i < n && o < end - 16; i++)
+        o += snprintf(o, (size_t)(end - o), "%s%s%s%s", i ? ", " : "", exp[i] ? "\"" : "",
+                      exp[i] ? exp[i] : "(nil)", exp[i] ? "\"" : "");
+    if (o < end - 2) snprintf(o, (size_t)(end - o), "]");
+    test_fail(file, line, "got %s, expected %s%s", reply_describe(r), want,
+              unordered ? " (any order)" : "");
+    return false;
+}
+
+void expect_at(const char *file, int line, redisContext *c, char kind, const char *exp_str,
+               long long exp_int, size_t exp_len, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = vcmd(file, line, c, fmt, ap);
+    va_end(ap);
+    if (!r) return;
+    bool ok = true;
+    switch (kind) {
+    case 's': ok = reply_status_at(file, line, r, exp_str); break;
+    case 'i': ok = reply_int_at(file, line, r, exp_int); break;
+    case 'b': ok = reply_bulk_at(file, line, r, exp_str, exp_len); break;
+    case 'n': ok = reply_nil_at(file, line, r); break;
+    case 'e': ok = reply_err_at(file, line, r, exp_str, false); break;
+    case 'p': ok = reply_err_at(file, line, r, exp_str, true); break;
+    }
+    if (!ok) fprintf(stderr, "      (command: \"%s\")\n", fmt);
+    freeReplyObject(r);
+}
+
+void expect_strs_at(const char *file, int line, redisContext *c, const char *const *exp, size_t n,
+                    bool unordered, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = vcmd(file, line, c, fmt, ap);
+    va_end(ap);
+    if (!r) return;
+    if (!reply_strs_at(file, line, r, exp, n, unordered))
+        fprintf(stderr, "      (command: \"%s\")\n", fmt);
+    freeReplyObject(r);
+}
+
+void expect_double_at(const char *file, int line, redisContext *c, double exp, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    redisReply *r = vcmd(file, line, c, fmt, ap);
+    va_end(ap);
+    if (!r) return;
+    bool ok = false;
+    if (r->type == REDIS_REPLY_STRING) {
+        char *end;
+        double v = strtod(r->str, &end);
+        double diff = v > exp ? v - exp : exp - v, scale = exp < 0 ? -exp : exp;
+        ok = end == r->str + r->len && diff <= 1e-9 * (scale > 1.0 ? scale : 1.0);
+    }
+    if (!ok) test_fail(file, line, "\"%s\" replied %s, expected a bulk number %.17g", fmt,
+                       reply_describe(r), exp);
+    freeReplyObject(r);
+}
+
+char *info_field(redisContext *c, const char *section, const char *field) {
+    if (!c || c->err) return NULL;
+    redisReply *r = redisCommand(c, "INFO %s", section);
+    char *v = NULL;
+    if (r && r->type == REDIS_REPLY_STRING) {
+        size_t fl = strlen(field);
+        for (char *p = r->str; p && *p;) {
+            if (strncmp(p, field, fl) == 0 && p[fl] == ':') {
+                char *s = p + fl + 1, *e = s;
+                while (*e && *e != '\r' && *e != '\n') e++;
+                v = strndup(s, (size_t)(e - s));
+                break;
+            }
+            p = strchr(p, '\n');
+            if (p) p++;
+        }
+    }
+    if (r) freeReplyObject(r);
+    return v;
+}
+
+long long info_int(redisContext *c, const char *section, const char *field) {
+    char *v = info_field(c, section, field);
+    long long n = LLONG_MIN;
+    if (v) {
+        char *end;
+        errno = 0;
+        long long x = strtoll(v, &end, 10);
+        if (end != v && *end == '\0' && errno == 0) n = x;
+        free(v);
+    }
+    return n;
+}
+
+long long info_subfield(const char *value, const char *name) {
+    if (!value) return LLONG_MIN;
+    size_t nl = strlen(name);
+    for (const char *p = value; p && *p;) {
+        if (strncmp(p, name, nl) == 0 && p[nl] == '=') return strtoll(p + nl + 1, NULL, 10);
+        p = strchr(p, ',');
+        if (p) p++;
+    }
+    return LLONG_MIN;
+}
+
+/* ---- raw sockets -------------------------------------------------------------------- */
+
+int raw_connect_at(const char *file, int line, srv *s) {
+    if (!s) {
+        test_fail(file, line, "raw_connect: no server");
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        test_fail(file, line, "raw connect to port %d: %s", s->port, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+bool raw_send_at(const char *file, int line, int fd, const void *buf, size_t len) {
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            test_fail(file, line, "raw send failed: %s", n < 0 ? strerror(errno) : "closed");
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Read up to len bytes before the deadline; returns the count read, stops early on EOF
+ * (*eof set) or error. */
+static size_t read_full(int fd, char *buf, size_t len, long long deadline, bool *eof, int *err) {
+    size_t got = 0;
+    *eof = false;
+    *err = 0;
+    while (got < len) {
+        long long left = deadline - now_ms();
+        if (left <= 0) break;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int pr = poll(&p, 1, (int)left);
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr <= 0) break;
+        ssize_t n = recv(fd, buf + got, len - got, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) {
+            *eof = true;
+            break;
+        }
+        if (n < 0) {
+            *err = errno;
+            break;
+        }
+        got += (size_t)n;
+    }
+    return got;
+}
+
+bool raw_expect_at(const char *file, int line, int fd, const void *exp, size_t len) {
+    if (fd < 0) {
+        test_fail(file, line, "raw_expect: no socket");
+        return false;
+    }
+    char *buf = malloc(len ? len : 1);
+    bool eof;
+    int err;
+    size_t got = read_full(fd, buf, len, now_ms() + RAW_DEADLINE_MS, &eof, &err);
+    bool ok = got == len && memcmp(buf, exp, len) == 0;
+    if (!ok) {
+        size_t at = 0;
+        while (at < got && ((const char *)exp)[at] == buf[at]) at++;
+        size_t from = at > 40 ? at - 40 : 0;
+        char *e = escape_bytes((const char *)exp + from, len - from, 300);
+        char *g = escape_bytes(buf + from, got - from, 300);
+        test_fail(file, line, "raw bytes differ at offset %zu (got %zu of %zu bytes%s)\n"
+                  "      expected (from %zu): \"%s\"\n      got      (from %zu): \"%s\"",
+                  at, got, len, eof ? ", then EOF" : err ? ", then an error" : "", from, e, from, g);
+        free(e);
+        free(g);
+    }
+    free(buf);
+    return ok;
+}
+
+bool raw_expect_closed_at(const char *file, int line, int fd) {
+    if (fd < 0) {
+        test_fail(file, line, "raw_expect_closed: no socket");
+        return false;
+    }
+    char buf[512];
+    bool eof;
+    int err;
+    size_t got = read_full(fd, buf, sizeof buf, now_ms() + RAW_DEADLINE_MS, &eof, &err);
+    if (got == 0 && (eof || err == ECONNRESET)) return true;
+    if (got > 0) {
+        char *g = escape_bytes(buf, got, 300);
+        test_fail(file, line, "expected the connection to close, got bytes \"%s\"", g);
+        free(g);
+    } else {
+        test_fail(file, line, "connection still open after %d ms", RAW_DEADLINE_MS);
+    }
+    return false;
+}
+
+/* Frame reader: appends to a growing buffer, reading a line byte by byte (so it never
+ * reads past the frame) and bulk payloads in one go. */
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    long long deadline;
+    bool failed;
+} frame_buf;
+
+static bool fb_need(frame_buf *f, size_t n) {
+    if (f->len + n + 1 > f->cap) {
+        while (f->len + n + 1 > f->cap) f->cap *= 2;
+        f->buf = realloc(f->buf, f->cap);
+    }
+    return true;
+}
+
+static bool fb_read(frame_buf *f, int fd, size_t n) {
+    fb_need(f, n);
+    bool eof;
+    int err;
+    size_t got = read_full(fd, f->buf + f->len, n, f->deadline, &eof, &err);
+    f->len += got;
+    return got == n;
+}
+
+/* Reads one line including CRLF; returns the offset of its first byte. */
+static bool fb_line(frame_buf *f, int fd, size_t *start) {
+    *start = f->len;
+    for (;;) {
+        if (!fb_read(f, fd, 1)) return false;
+        if (f->len - *start >= 2 && f->buf[f->len - 2] == '\r' && f->buf[f->len - 1] == '\n')
+            return true;
+        if (f->len - *start > 1 << 20) return false;
+    }
+}
+
+static bool fb_value(frame_buf *f, int fd, int depth) {
+    size_t start;
+    if (depth > 32 || !fb_line(f, fd, &start)) return false;
+    char type = f->buf[start];
+    long long n = strtoll(f->buf + start + 1, NULL, 10);
+    switch (type) {
+    case '$': case '=': case '!':
+        if (n < 0) return true;
+        return fb_read(f, fd, (size_t)n + 2);
+    case '*': case '~': case '>':
+        for (long long i = 0; i < n; i++)
+            if (!fb_value(f, fd, depth + 1)) return false;
+        return true;
+    case '%': case '|':
+        for (long long i = 0; i < 2 * n; i++)
+            if (!fb_value(f, fd, depth + 1)) return false;
+        if (type == '|') return fb_value(f, fd, depth + 1); /* attribute precedes a value */
+        return true;
+    default: /* + - : _ , # ( */
+        return true;
+    }
+}
+
+char *raw_read_frame_at(const char *file, int line, int fd, size_t *len) {
+    frame_buf f = {.buf = malloc(256), .cap = 256, .deadline = now_ms() + RAW_DEADLINE_MS};
+    bool ok = fd >= 0 && fb_value(&f, fd, 0);
+    f.buf[f.len] = '\0';
+    if (!ok) {
+        char *g = escape_bytes(f.buf, f.len, 300);
+        test_fail(file, line, "no complete RESP value within %d ms; got \"%s\"", RAW_DEADLINE_MS, g);
+        free(g);
+    }
+    if (len) *len = f.len;
+    return f.buf;
+}
