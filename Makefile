@@ -90,8 +90,8 @@ FUZZ_TIME ?= 600
 fuzz:
 	@./utils/deps.sh build fuzz
 	@mkdir -p build/fuzz build/fuzz/corpus
-	clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
-	./build/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus tests/fuzz/corpus_reader
+	clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
+	./build/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 build/fuzz/corpus tests/fuzz/corpus_reader
 
 format:
 	clang-format -i $(wildcard src/*.[ch] resp/*.[ch] utils/*.[ch] utils/tools/*.[ch] tests/*.[ch] tests/*/*.[ch])

@@ -34,14 +34,15 @@
  * * $ : % ~ > | = ( ! and n may be negative ("*-1\r\n"). */
 size_t resp_enc_hdr(char *dst, char type, long long n);
 
-/* Writes n in decimal (a '-' then digits for negatives, LLONG_MIN included), no CRLF,
+/* Writes v in decimal (a '-' then digits for negatives, LLONG_MIN included), no CRLF,
  * no NUL; returns the length (at most 20). */
 size_t resp_enc_ll(char *dst, long long v);
 
-/* Writes the shortest decimal text that reads back as exactly d ("%.17g" at worst):
- * 1.5 -> "1.5", 0.1 -> "0.1", 3.0 -> "3", 1e300 -> "1e+300", -0.0 -> "-0", and "inf",
- * "-inf", "nan". No CRLF. dst must have RESP_DOUBLE_MAX bytes: a NUL may be written
- * after the returned length. Returns the length (at most 24). */
+/* Writes the shortest decimal text that reads back as exactly d ("%.17g" at worst), in
+ * printf's %g style: 1.5 -> "1.5", 0.1 -> "0.1", 3.0 -> "3", 1e300 -> "1e+300",
+ * -0.0 -> "-0", and "inf", "-inf", "nan". (Subnormals read back exactly but may carry
+ * more digits than the shortest.) No CRLF. dst must have RESP_DOUBLE_MAX bytes: a NUL
+ * may be written after the returned length. Returns the length (at most 24). */
 size_t resp_enc_double_str(char *dst, double d);
 
 #endif

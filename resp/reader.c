@@ -354,8 +354,9 @@ static resp_status feed_multibulk(resp_reader *r, const char *buf, size_t len, s
             if (rc == LINE_MORE) return RESP_NEED_MORE;
             if (!parse_ll(buf + 1, cr - 1, &ll)) return fail(r, "Protocol error: invalid multibulk length");
         }
-        if (ll > RESP_MBULK_MAX || (r->unauthenticated && ll > RESP_UNAUTH_MBULK_MAX))
-            return fail(r, "Protocol error: invalid multibulk length");
+        if (ll > RESP_MBULK_MAX) return fail(r, "Protocol error: invalid multibulk length");
+        if (r->unauthenticated && ll > RESP_UNAUTH_MBULK_MAX)
+            return fail(r, "Protocol error: unauthenticated multibulk length");
         r->pos = cr + 2;
         if (ll <= 0) { /* "*0\r\n", "*-1\r\n": an empty command */
             *consumed = r->pos;
@@ -385,8 +386,9 @@ static resp_status feed_multibulk(resp_reader *r, const char *buf, size_t len, s
                 if (buf[r->pos] != '$') return fail(r, "Protocol error: expected '$', got '%c'", buf[r->pos]);
                 if (!parse_ll(buf + r->pos + 1, cr - r->pos - 1, &ll)) ll = -1;
             }
-            if (ll < 0 || ll > r->max_bulk_len || (r->unauthenticated && ll > RESP_UNAUTH_BULK_MAX))
-                return fail(r, "Protocol error: invalid bulk length");
+            if (ll < 0 || ll > r->max_bulk_len) return fail(r, "Protocol error: invalid bulk length");
+            if (r->unauthenticated && ll > RESP_UNAUTH_BULK_MAX)
+                return fail(r, "Protocol error: unauthenticated bulk length");
             r->pos = cr + 2;
             r->bulk_len = ll;
         }

@@ -45,7 +45,7 @@
  *       resp_status st = resp_reader_feed(&rd, c->qb + c->qpos, c->qlen - c->qpos, &used);
  *       if (st == RESP_NEED_MORE) break; // keep qb[qpos..qlen); resp_reader_want() says
  *                                        // how big the big bulk in progress will be
- *       if (st == RESP_ERR_PROTO) { reply_error(c, rd.err); close_after_reply(c); break; }
+ *       if (st == RESP_ERR_PROTO) { reply "-ERR " + rd.err; close_after_reply(c); break; }
  *       if (rd.argc > 0) call(c, rd.argc, rd.argv, rd.argvlen); // before qb changes
  *       c->qpos += used;
  *   }

@@ -25,14 +25,10 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-/* A lookup as Redis's LOOKUP_NOTOUCH reads do it (EXISTS, TYPE, TTL, OBJECT):
- * lazy expiry and keyspace hit/miss counting, but the LRU clock stays as it is,
- * so OBJECT IDLETIME is not reset by looking at it. */
+/* EXISTS, TYPE, TTL and OBJECT look without touching the LRU clock, so OBJECT
+ * IDLETIME is not reset by looking at it. */
 static obj *lookup_read_notouch(db *d, const char *key, size_t klen) {
-    obj *o = db_lookup_write(d, key, klen);
-    if (o) server.stat_keyspace_hits++;
-    else server.stat_keyspace_misses++;
-    return o;
+    return db_lookup_read_flags(d, key, klen, LOOKUP_NOTOUCH);
 }
 
 /* Redis's getIntFromObjectOrReply: an integer that fits an int. errmsg, if not
@@ -171,7 +167,8 @@ static void ttl_generic(client *c, bool ms, bool absolute) {
     }
     long long v = absolute ? when : when - server.now_ms;
     if (v < 0) v = 0;
-    reply_int(c, ms ? v : (v + 500) / 1000);
+    /* v >= 0; unsigned so that a deadline near LLONG_MAX rounds without overflow. */
+    reply_int(c, ms ? v : (long long)(((unsigned long long)v + 500) / 1000));
 }
 
 static void cmd_ttl(client *c) { ttl_generic(c, false, false); }
@@ -314,7 +311,7 @@ static void cmd_scan(client *c) {
      * so that a sparse table does not make one call long. */
     scan_batch b = {.len = 0, .cap = 64};
     b.v = b.inline_v;
-    long long maxiter = count * 10;
+    long long maxiter = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
         cursor = ht_scan(c->db->keys, cursor, scan_collect, &b);
     } while (cursor && maxiter-- && b.len < (size_t)count);

@@ -407,8 +407,8 @@ static void cmd_incrbyfloat(client *c) {
     }
     char out[NUM_LD_MAX_CHARS];
     size_t n = num_fmt_ld(out, sizeof(out), v);
-    /* Note: an integral result ("4") is stored INT-encoded; Redis keeps it embstr. */
-    obj *repl = obj_new_string(key, klen, out, n, o ? obj_expire(o) : OBJ_NO_EXPIRE);
+    /* An integral result ("4") stays a string, as in Redis (OBJECT ENCODING embstr). */
+    obj *repl = obj_new_string_noint(key, klen, out, n, o ? obj_expire(o) : OBJ_NO_EXPIRE);
     if (o) db_replace(c->db, o, repl);
     else db_set(c->db, repl);
     reply_bulk(c, out, n);

@@ -152,11 +152,11 @@ obj *db_lookup_write(db *d, const char *key, size_t klen) {
     return o;
 }
 
-obj *db_lookup_read(db *d, const char *key, size_t klen) {
+obj *db_lookup_read_flags(db *d, const char *key, size_t klen, int flags) {
     obj *o = db_lookup_write(d, key, klen);
     if (o) {
         server.stat_keyspace_hits++;
-        if (!server.current || !(server.current->flags & CLIENT_NO_TOUCH))
+        if (!(flags & LOOKUP_NOTOUCH) && !(server.current && server.current->flags & CLIENT_NO_TOUCH))
             o->lru = server.lruclock & OBJ_LRU_MAX;
     } else {
         server.stat_keyspace_misses++;

@@ -47,8 +47,13 @@ int db_count(void);
 db *db_get(int id); /* NULL if out of range */
 
 /* --- reads --- */
-/* With lazy expiry; counts keyspace hits/misses and touches the LRU clock. */
-obj *db_lookup_read(db *d, const char *key, size_t klen);
+enum { LOOKUP_NONE = 0, LOOKUP_NOTOUCH = 1 /* leave the LRU clock alone */ };
+/* With lazy expiry; counts keyspace hits/misses and touches the LRU clock
+ * (unless LOOKUP_NOTOUCH, or the client asked for CLIENT NO-TOUCH). */
+obj *db_lookup_read_flags(db *d, const char *key, size_t klen, int flags);
+static inline obj *db_lookup_read(db *d, const char *key, size_t klen) {
+    return db_lookup_read_flags(d, key, klen, LOOKUP_NONE);
+}
 /* With lazy expiry, no stats: for writes and for commands that check existence. */
 obj *db_lookup_write(db *d, const char *key, size_t klen);
 /* No expiry, no stats (e.g. SCAN filtering, DEBUG). */

@@ -57,6 +57,11 @@ obj *obj_new_string(const char *key, size_t klen, const char *val, size_t vlen, 
     long long ll;
     if (vlen <= 20 && vlen && num_parse_ll(val, vlen, &ll))
         return obj_new_int(key, klen, ll, expire_ms);
+    return obj_new_string_noint(key, klen, val, vlen, expire_ms);
+}
+
+obj *obj_new_string_noint(const char *key, size_t klen, const char *val, size_t vlen,
+                          int64_t expire_ms) {
     if (vlen > OBJ_EMB_MAX) return obj_new_raw(key, klen, val, vlen, vlen, expire_ms);
     obj *o = obj_alloc_key(key, klen, 4 + vlen + 1, expire_ms);
     o->type = OBJ_STRING;

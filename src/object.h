@@ -84,6 +84,10 @@ static inline void obj_set_heap_index(obj *o, uint32_t i) { memcpy(o->data + 8, 
  * absolute Unix time in ms or OBJ_NO_EXPIRE. */
 obj *obj_new_string(const char *key, size_t klen, const char *val, size_t vlen, int64_t expire_ms);
 obj *obj_new_int(const char *key, size_t klen, long long v, int64_t expire_ms);
+/* As obj_new_string, but never INT-encoded (INCRBYFLOAT results stay "embstr",
+ * as Redis keeps them). */
+obj *obj_new_string_noint(const char *key, size_t klen, const char *val, size_t vlen,
+                          int64_t expire_ms);
 /* Makes a RAW string object whose rawstr has room for at least cap bytes; the
  * value is val (vlen <= cap). Used when a string is about to grow. */
 obj *obj_new_raw(const char *key, size_t klen, const char *val, size_t vlen, size_t cap,

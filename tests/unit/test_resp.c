@@ -339,9 +339,9 @@ static void t_stream_unauthenticated(void) {
     outcome o, b;
     feed_oneshot(&r, STREAM, n, &o);
     resp_reader_deinit(&r);
-    /* "*12" is over the unauthenticated argument limit. */
+    /* "*12" is over the unauthenticated argument limit (Redis 7.0's own text). */
     CHECK_EQ_INT(o.last, RESP_ERR_PROTO);
-    CHECK_EQ_STR(o.err, "Protocol error: invalid multibulk length");
+    CHECK_EQ_STR(o.err, "Protocol error: unauthenticated multibulk length");
     CHECK_EQ_INT(o.ncmds, NEXPECTED - 1);
     reader_with(&r, RESP_PROTO_MAX_BULK_LEN_DEFAULT, true);
     feed_bytewise(&r, STREAM, n, &b);
@@ -669,10 +669,10 @@ static void t_deinit_between_commands(void) {
 
 static void t_unauthenticated_limits(void) {
     const long long mb = RESP_PROTO_MAX_BULK_LEN_DEFAULT;
-    check_error(S("*11\r\n"), mb, true, 0, "Protocol error: invalid multibulk length");
+    check_error(S("*11\r\n"), mb, true, 0, "Protocol error: unauthenticated multibulk length");
     size_t n;
     char *b = repeat("*1\r\n$16385\r\n", 'v', 16385, "\r\n", &n);
-    check_error(b, n, mb, true, 0, "Protocol error: invalid bulk length");
+    check_error(b, n, mb, true, 0, "Protocol error: unauthenticated bulk length");
     resp_reader r;
     size_t used;
     /* Authenticated: the same command is fine. */
