@@ -710,6 +710,9 @@ static int load_include(load_ctx *ctx, const char *pattern, int depth, char *why
 
 /* One directive line: argv[0] is the name. `where` and `line` are for the error
  * message. */
+static int cfg_parse_words(const cfg_directive *d, int argc, char **argv, size_t *lens,
+                           cfg_value *v, char *err, size_t errlen);
+
 static int load_directive(load_ctx *ctx, const char *where, const char *line, int argc,
                           char **argv, size_t *lens, int depth) {
     char why[PATH_MAX + 128] = "";
@@ -724,7 +727,7 @@ static int load_directive(load_ctx *ctx, const char *where, const char *line, in
                           d ? ERR_ARGC : "Bad directive or wrong number of arguments");
     cfg_value v;
     cfg_read(d, &v);
-    if (cfg_parse(d, argc - 1, argv + 1, lens + 1, &v, why, sizeof(why)) != CN_OK) {
+    if (cfg_parse_words(d, argc - 1, argv + 1, lens + 1, &v, why, sizeof(why)) != CN_OK) {
         cfg_value_free(&v);
         return load_error(ctx, where, line, why);
     }
@@ -1122,6 +1125,21 @@ static void free_split(int argc, char **argv, size_t *lens) {
     cn_free(lens);
 }
 
+/* Parses a directive's value words. A many-argument directive given as one
+ * word ("normal 1mb 0 0") has it split on spaces first, as Redis 7 does in the
+ * config file, on the command line and in CONFIG SET. */
+static int cfg_parse_words(const cfg_directive *d, int argc, char **argv, size_t *lens,
+                           cfg_value *v, char *err, size_t errlen) {
+    if (!is_multi_arg(d) || argc != 1 || lens[0] == 0)
+        return cfg_parse(d, argc, argv, lens, v, err, errlen);
+    char **words;
+    size_t *wlens;
+    int n = split_spaces(argv[0], lens[0], &words, &wlens);
+    int rc = cfg_parse(d, n, words, wlens, v, err, errlen);
+    free_split(n, words, wlens);
+    return rc;
+}
+
 /* CONFIG SET name value [name value ...]: all or nothing. First every name is
  * looked up and checked, then every value parsed, then all are stored and the apply
  * callbacks run; if one fails, everything is put back. */
@@ -1165,18 +1183,11 @@ static void cmd_config_set(client *c) {
         const char *val = c->argv[3 + 2 * i];
         size_t vlen = c->argvlen[3 + 2 * i];
         cfg_read(ds[i], &nv[i]);
-        int rc;
-        if (is_multi_arg(ds[i])) {
-            char **argv;
-            size_t *lens;
-            int argc = split_spaces(val, vlen, &argv, &lens);
-            rc = cfg_parse(ds[i], argc, argv, lens, &nv[i], err, sizeof(err));
-            free_split(argc, argv, lens);
-        } else {
-            char *argv[1] = {(char *)val};
-            size_t lens[1] = {vlen};
-            rc = cfg_parse(ds[i], 1, argv, lens, &nv[i], err, sizeof(err));
-        }
+        char *argv[1] = {(char *)val};
+        size_t lens[1] = {vlen};
+        /* In CONFIG SET an empty value of a many-argument directive has no words. */
+        int words = is_multi_arg(ds[i]) && vlen == 0 ? 0 : 1;
+        int rc = cfg_parse_words(ds[i], words, argv, lens, &nv[i], err, sizeof(err));
         if (rc != CN_OK) {
             reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
                          ds[i]->name, err);

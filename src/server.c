@@ -323,6 +323,7 @@ static void before_sleep(el_loop *loop) {
 
 void server_setup(void) {
     server.pid = getpid();
+    server.active_expire = true; /* DEBUG SET-ACTIVE-EXPIRE 0 turns it off */
     server.start_ms = clock_ms();
     server_update_time();
     server.lastsave = server.now_ms / 1000;
