@@ -140,6 +140,7 @@ void client_set_protocol(client *c, int resp) { c->resp = resp; }
 /* Parses and runs every complete command in the query buffer. */
 static void process_input(client *c) {
     c->flags |= CLIENT_PROTECTED;
+    server_update_time();
     while (c->qpos < c->qlen && !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
         size_t consumed = 0;
         resp_status st = resp_reader_feed(&c->reader, c->qbuf + c->qpos, c->qlen - c->qpos, &consumed);

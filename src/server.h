@@ -144,7 +144,8 @@ struct cn_server {
     size_t blocked_clients;
 
     /* Time. */
-    int64_t now_ms;       /* cached each event-loop iteration and command */
+    int64_t now_us;       /* wall clock, read once per command (see call()) */
+    int64_t now_ms;       /* now_us / 1000: the time commands use for expiry */
     uint32_t lruclock;
     long long cron_loops;
     bool shutdown_asap;

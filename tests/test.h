@@ -42,6 +42,13 @@ int test_selected(const char *name);
                       b_ ? b_ : "(null)");                                                         \
     } while (0)
 
+#define CHECK_RANGE(v, lo, hi)                                                                     \
+    do {                                                                                           \
+        long long v_ = (long long)(v), lo_ = (long long)(lo), hi_ = (long long)(hi);               \
+        if (v_ < lo_ || v_ > hi_)                                                                  \
+            test_fail(__FILE__, __LINE__, "%s == %lld, not in [%lld, %lld]", #v, v_, lo_, hi_);     \
+    } while (0)
+
 #define CHECK_EQ_MEM(a, alen, b, blen)                                                             \
     do {                                                                                           \
         size_t al_ = (alen), bl_ = (blen);                                                         \

@@ -17,11 +17,6 @@ static redisContext *fresh(void) {
     return c;
 }
 
-static void in_range(const char *file, int line, long long v, long long lo, long long hi) {
-    if (v < lo || v > hi) test_fail(file, line, "%lld not in [%lld, %lld]", v, lo, hi);
-}
-#define CHECK_RANGE(v, lo, hi) in_range(__FILE__, __LINE__, (v), (lo), (hi))
-
 #define NOT_INT "ERR value is not an integer or out of range"
 #define DB_RANGE "ERR DB index is out of range"
 #define SAME_OBJ "ERR source and destination objects are the same"

@@ -16,11 +16,6 @@ static redisContext *fresh(void) {
     return c;
 }
 
-static void in_range(const char *file, int line, long long v, long long lo, long long hi) {
-    if (v < lo || v > hi) test_fail(file, line, "%lld not in [%lld, %lld]", v, lo, hi);
-}
-#define CHECK_RANGE(v, lo, hi) in_range(__FILE__, __LINE__, (v), (lo), (hi))
-
 /* DBSIZE without recording failures (for WAIT_FOR); -1 on error. DBSIZE never touches a
  * key, so it never triggers lazy expiry. */
 static long long dbsize(redisContext *c) {

@@ -24,11 +24,6 @@ static redisContext *fresh(void) {
 /* A key holding a list, for WRONGTYPE checks. */
 static void make_list(redisContext *c, const char *key) { EXPECT_INT(c, 1, "RPUSH %s x", key); }
 
-static void in_range(const char *file, int line, long long v, long long lo, long long hi) {
-    if (v < lo || v > hi) test_fail(file, line, "%lld not in [%lld, %lld]", v, lo, hi);
-}
-#define CHECK_RANGE(v, lo, hi) in_range(__FILE__, __LINE__, (v), (lo), (hi))
-
 #define WRONGTYPE "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 static void t_start(void) { S = srv_start(NULL); }
