@@ -82,11 +82,11 @@ int server_maxclients_changed(char *err, size_t errlen) {
 
 static void on_shutdown_signal(int sig) {
     if (server.shutdown_asap) {
-        log_raw_from_signal("You insist... exiting now.\n");
+        log_raw_from_signal("You insist... exiting now.");
         _exit(1);
     }
-    log_raw_from_signal(sig == SIGINT ? "Received SIGINT scheduling shutdown...\n"
-                                      : "Received SIGTERM scheduling shutdown...\n");
+    log_raw_from_signal(sig == SIGINT ? "Received SIGINT scheduling shutdown..."
+                                      : "Received SIGTERM scheduling shutdown...");
     server.shutdown_asap = true;
 }
 

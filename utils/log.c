@@ -46,10 +46,33 @@ void log_msg(int level, const char *fmt, ...) {
     if (f != stdout) fclose(f);
 }
 
+/* Appends the decimal digits of v to p (async-signal-safe). */
+static char *put_ull(char *p, unsigned long long v) {
+    char tmp[24];
+    int n = 0;
+    do tmp[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    while (n) *p++ = tmp[--n];
+    return p;
+}
+
 void log_raw_from_signal(const char *msg) {
+    /* "pid:signal-handler (unixtime) msg", as Redis logs from a handler: no
+     * stdio, no localtime, no allocation. */
+    char line[512], *p = line;
+    p = put_ull(p, (unsigned long long)getpid());
+    memcpy(p, ":signal-handler (", 17);
+    p += 17;
+    p = put_ull(p, (unsigned long long)time(NULL));
+    *p++ = ')';
+    *p++ = ' ';
+    size_t len = strlen(msg);
+    if (len > sizeof(line) - (size_t)(p - line) - 1) len = sizeof(line) - (size_t)(p - line) - 1;
+    memcpy(p, msg, len);
+    p += len;
+    if (p[-1] != '\n') *p++ = '\n';
     int fd = log_path[0] ? open(log_path, O_APPEND | O_CREAT | O_WRONLY, 0644) : STDOUT_FILENO;
     if (fd < 0) return;
-    ssize_t r = write(fd, msg, strlen(msg));
+    ssize_t r = write(fd, line, (size_t)(p - line));
     (void)r;
     if (fd != STDOUT_FILENO) close(fd);
 }
