@@ -254,6 +254,7 @@ static bool write_some(client *c) {
         skip = 0;
     }
     for (reply_block *b = c->reply_head; b && n < 64; b = b->next) {
+        if (b->size == 0) break; /* an unfilled deferred header: nothing after it goes yet */
         if (b->used <= skip) {
             skip -= b->used;
             continue;

@@ -265,7 +265,9 @@ void *reply_deferred(client *c) {
 
 void reply_set_deferred(client *c, void *handle, char type, long n) {
     reply_block *b = handle;
-    if (!b) return;
+    /* A client that passed its output limit meanwhile had its blocks freed,
+     * the placeholder with them. */
+    if (!b || (c->flags & CLIENT_CLOSE_ASAP)) return;
     if (type == '%' && c->resp != 3) type = '*', n *= 2;
     if (type == '~' && c->resp != 3) type = '*';
     b->used = resp_enc_hdr(b->buf, type, n);
