@@ -136,6 +136,27 @@ static void t_output_buffer_limit(void) {
     srv_stop(s);
 }
 
+/* A reply whose length is known only at its end (KEYS) passing the limit while
+ * it is being built: the client goes, the server stays. */
+static void t_output_limit_mid_reply(void) {
+    srv *s = srv_start((const char *const[]){"--client-output-buffer-limit", "normal 1mb 0 0", NULL});
+    if (!s) return;
+    redisContext *c = srv_connect(s);
+    for (int i = 0; i < 100000; i++) redisAppendCommand(c, "SET key:with:a:longish:name:%d v", i);
+    for (int i = 0; i < 100000; i++) {
+        redisReply *r;
+        if (redisGetReply(c, (void **)&r) != REDIS_OK) break;
+        freeReplyObject(r);
+    }
+    int fd = raw_connect(s);
+    raw_send_str(fd, "KEYS *\r\nPING\r\n");
+    WAIT_FOR(log_has(s, "scheduled to be closed ASAP for overcoming of output buffer limits"), 3000);
+    close(fd);
+    EXPECT_INT(c, 100000, "DBSIZE");
+    redisFree(c);
+    srv_stop(s);
+}
+
 static void t_prompt_expiry(void) {
     srv *s = srv_start(NULL);
     if (!s) return;
@@ -164,6 +185,7 @@ int main(void) {
     test_run("maxclients", t_maxclients);
     test_run("client-query-buffer-limit", t_query_buffer_limit);
     test_run("client-output-buffer-limit normal", t_output_buffer_limit);
+    test_run("output limit passed while a reply is built", t_output_limit_mid_reply);
     test_run("prompt expiry among 300k keys with a TTL", t_prompt_expiry);
     return test_summary("limits");
 }
