@@ -59,6 +59,8 @@ src/cairn-server: $(BUILD)/src/main.o $(LIBS) build/.mode
 # --- tests -------------------------------------------------------------------
 $(BUILD)/tests/test_resp: $(BUILD)/tests/unit/test_resp.o $(BUILD)/tests/test.o $(BUILD)/libresp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/test_cmd_docs: $(BUILD)/tests/unit/test_cmd_docs.o $(BUILD)/tests/test.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/test.o $(BUILD)/libutils.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(INTEGRATION_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/harness.o $(BUILD)/tests/test.o

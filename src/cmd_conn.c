@@ -416,29 +416,118 @@ static void cmd_client_help(client *c) {
     reply_help(c, help);
 }
 
-#define CONN_ACL (ACL_SLOW | ACL_CONNECTION)
-#define CLIENT_FLAGS (CMD_NOSCRIPT | CMD_LOADING | CMD_STALE)
-
 static command client_subcommands[] = {
-    {.name = "id", .proc = cmd_client_id, .arity = 2, .flags = CLIENT_FLAGS, .acl = CONN_ACL, .group = "connection", .since = "5.0.0", .summary = "Returns the unique client ID of the connection.", .complexity = "O(1)"},
-    {.name = "setname", .proc = cmd_client_setname, .arity = 3, .flags = CLIENT_FLAGS, .acl = CONN_ACL, .group = "connection", .since = "2.6.9", .summary = "Sets the connection name.", .complexity = "O(1)"},
-    {.name = "getname", .proc = cmd_client_getname, .arity = 2, .flags = CLIENT_FLAGS, .acl = CONN_ACL, .group = "connection", .since = "2.6.9", .summary = "Returns the name of the connection.", .complexity = "O(1)"},
-    {.name = "list", .proc = cmd_client_list, .arity = -2, .flags = CMD_ADMIN | CLIENT_FLAGS, .acl = CONN_ACL | ACL_ADMIN | ACL_DANGEROUS, .group = "connection", .since = "2.4.0", .summary = "Lists open connections.", .complexity = "O(N) where N is the number of client connections"},
-    {.name = "info", .proc = cmd_client_info, .arity = 2, .flags = CLIENT_FLAGS, .acl = CONN_ACL, .group = "connection", .since = "6.2.0", .summary = "Returns information about the connection.", .complexity = "O(1)"},
-    {.name = "kill", .proc = cmd_client_kill, .arity = -3, .flags = CMD_ADMIN | CLIENT_FLAGS, .acl = CONN_ACL | ACL_ADMIN | ACL_DANGEROUS, .group = "connection", .since = "2.4.0", .summary = "Terminates open connections.", .complexity = "O(N) where N is the number of client connections"},
-    {.name = "setinfo", .proc = cmd_client_setinfo, .arity = 4, .flags = CLIENT_FLAGS, .acl = CONN_ACL, .group = "connection", .since = "7.2.0", .summary = "Sets information specific to the client or connection.", .complexity = "O(1)"},
-    {.name = "reply", .proc = cmd_client_reply, .arity = 3, .flags = CLIENT_FLAGS, .acl = CONN_ACL, .group = "connection", .since = "3.2.0", .summary = "Instructs the server whether to reply to commands.", .complexity = "O(1)"},
-    {.name = "no-evict", .proc = cmd_client_no_evict, .arity = 3, .flags = CMD_ADMIN | CLIENT_FLAGS, .acl = CONN_ACL | ACL_ADMIN | ACL_DANGEROUS, .group = "connection", .since = "7.0.0", .summary = "Sets the client eviction mode of the connection.", .complexity = "O(1)"},
-    {.name = "no-touch", .proc = cmd_client_no_touch, .arity = 3, .flags = CLIENT_FLAGS, .acl = CONN_ACL, .group = "connection", .since = "7.2.0", .summary = "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", .complexity = "O(1)"},
-    {.name = "help", .proc = cmd_client_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE, .acl = CONN_ACL, .group = "connection", .since = "5.0.0", .summary = "Returns helpful text about the different subcommands.", .complexity = "O(1)"},
+    {.name = "id", .proc = cmd_client_id, .arity = 2,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "5.0.0",
+     .summary = "Returns the client ID for the current connection", .complexity = "O(1)"},
+    {.name = "setname", .proc = cmd_client_setname, .arity = 3,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "2.6.9", .summary = "Set the current connection name",
+     .complexity = "O(1)",
+     .args = "connection-name"},
+    {.name = "getname", .proc = cmd_client_getname, .arity = 2,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "2.6.9", .summary = "Get the current connection name",
+     .complexity = "O(1)"},
+    {.name = "list", .proc = cmd_client_list, .arity = -2,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS | ACL_CONNECTION, .group = "connection",
+     .since = "2.4.0", .summary = "Get the list of client connections",
+     .complexity = "O(N) where N is the number of client connections",
+     .history = "2.8.12 Added unique client `id` field.\n"
+                "5.0.0 Added optional `TYPE` filter.\n"
+                "6.0.0 Added `user` field.\n"
+                "6.2.0 Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional "
+                "`ID` filter.\n"
+                "7.0.0 Added `resp`, `multi-mem`, `rbs` and `rbp` fields.\n"
+                "7.0.3 Added `ssub` field.",
+     .tips = "nondeterministic_output",
+     .args = "[TYPE normal_master_replica_pubsub(NORMAL|MASTER|REPLICA|PUBSUB)+5.0.0] "
+             "[ID id(client-id:integer...)+6.2.0]"},
+    {.name = "info", .proc = cmd_client_info, .arity = 2,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "6.2.0",
+     .summary = "Returns information about the current client connection.", .complexity = "O(1)",
+     .tips = "nondeterministic_output"},
+    {.name = "kill", .proc = cmd_client_kill, .arity = -3,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS | ACL_CONNECTION, .group = "connection",
+     .since = "2.4.0", .summary = "Kill the connection of a client",
+     .complexity = "O(N) where N is the number of client connections",
+     .history = "2.8.12 Added new filter format.\n"
+                "2.8.12 `ID` option.\n"
+                "3.2.0 Added `master` type in for `TYPE` option.\n"
+                "5.0.0 Replaced `slave` `TYPE` with `replica`. `slave` still supported for "
+                "backward compatibility.\n"
+                "6.2.0 `LADDR` option.",
+     .args = "filter(ip:port!2.8.12 | new-format("
+             "[ID client-id:integer+2.8.12] | "
+             "[TYPE normal_master_slave_pubsub(NORMAL|MASTER+3.2.0|SLAVE|REPLICA+5.0.0|PUBSUB)"
+             "+2.8.12] | "
+             "[USER username] | [ADDR ip:port] | [LADDR ip:port+6.2.0] | [SKIPME yes/no])...)"},
+    {.name = "setinfo", .proc = cmd_client_setinfo, .arity = 4,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_SENTINEL,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "connection", .since = "7.2.0",
+     .summary = "Sets information specific to the client or connection.", .complexity = "O(1)",
+     .args = "attr('lib-name' libname | 'lib-ver' libver)"},
+    {.name = "reply", .proc = cmd_client_reply, .arity = 3,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "3.2.0",
+     .summary = "Instruct the server whether to reply to commands", .complexity = "O(1)",
+     .args = "on_off_skip(ON|OFF|SKIP)"},
+    {.name = "no-evict", .proc = cmd_client_no_evict, .arity = 3,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS | ACL_CONNECTION, .group = "connection",
+     .since = "7.0.0", .summary = "Set client eviction mode for the current connection",
+     .complexity = "O(1)",
+     .args = "enabled(ON|OFF)"},
+    {.name = "no-touch", .proc = cmd_client_no_touch, .arity = 3,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "7.2.0",
+     .summary = "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+     .complexity = "O(1)",
+     .args = "enabled(ON|OFF)"},
+    {.name = "help", .proc = cmd_client_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "connection", .since = "5.0.0",
+     .summary = "Show helpful text about the different subcommands", .complexity = "O(1)"},
     {0}};
 
 command cmd_table_conn[] = {
-    {.name = "ping", .proc = cmd_ping, .arity = -1, .flags = CMD_FAST | CMD_SENTINEL, .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0", .summary = "Returns the server's liveliness response.", .complexity = "O(1)"},
-    {.name = "echo", .proc = cmd_echo, .arity = 2, .flags = CMD_FAST, .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0", .summary = "Returns the given string.", .complexity = "O(1)"},
-    {.name = "hello", .proc = cmd_hello, .arity = -1, .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "6.0.0", .summary = "Handshakes with the Redis server.", .complexity = "O(1)"},
-    {.name = "auth", .proc = cmd_auth, .arity = -2, .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_SENTINEL | CMD_ALLOW_BUSY, .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0", .summary = "Authenticates the connection.", .complexity = "O(N) where N is the number of passwords defined for the user"},
-    {.name = "quit", .proc = cmd_quit, .arity = -1, .flags = CMD_ALLOW_BUSY | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH, .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0", .summary = "Closes the connection.", .complexity = "O(1)"},
-    {.name = "reset", .proc = cmd_reset, .arity = 1, .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY, .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "6.2.0", .summary = "Resets the connection.", .complexity = "O(1)"},
-    {.name = "client", .arity = -2, .flags = CMD_SENTINEL, .acl = ACL_SLOW, .group = "connection", .since = "2.4.0", .summary = "A container for client connection commands.", .complexity = "Depends on subcommand.", .subcommands = client_subcommands},
+    {.name = "ping", .proc = cmd_ping, .arity = -1, .flags = CMD_FAST | CMD_SENTINEL,
+     .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0",
+     .summary = "Ping the server", .complexity = "O(1)",
+     .tips = "request_policy:all_shards response_policy:all_succeeded", .args = "[message]"},
+    {.name = "echo", .proc = cmd_echo, .arity = 2, .flags = CMD_LOADING | CMD_STALE | CMD_FAST,
+     .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0",
+     .summary = "Echo the given string", .complexity = "O(1)",
+     .args = "message"},
+    {.name = "hello", .proc = cmd_hello, .arity = -1,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY |
+              CMD_SENTINEL,
+     .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "6.0.0",
+     .summary = "Handshake with Redis", .complexity = "O(1)",
+     .history = "6.2.0 `protover` made optional; when called without arguments the command "
+                "reports the current connection's context.",
+     .args = "[arguments(protover:integer [AUTH username_password(username password)] "
+             "[SETNAME clientname])]"},
+    {.name = "auth", .proc = cmd_auth, .arity = -2,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY |
+              CMD_SENTINEL,
+     .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0",
+     .summary = "Authenticate to the server",
+     .complexity = "O(N) where N is the number of passwords defined for the user",
+     .history = "6.0.0 Added ACL style (username and password).",
+     .args = "[username+6.0.0] password"},
+    {.name = "quit", .proc = cmd_quit, .arity = -1,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY,
+     .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0",
+     .summary = "Close the connection", .complexity = "O(1)"},
+    {.name = "reset", .proc = cmd_reset, .arity = 1,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY,
+     .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "6.2.0",
+     .summary = "Reset the connection", .complexity = "O(1)"},
+    {.name = "client", .arity = -2, .flags = CMD_SENTINEL, .acl = ACL_SLOW, .group = "connection",
+     .since = "2.4.0", .summary = "A container for client connection commands",
+     .complexity = "Depends on subcommand.", .subcommands = client_subcommands},
     {0}};

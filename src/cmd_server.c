@@ -401,114 +401,7 @@ static void cmd_info(client *c) {
 
 /* ---------------------------------------------------------------- COMMAND */
 
-static const struct {
-    uint32_t bit;
-    const char *name;
-} flag_names[] = {
-    {CMD_WRITE, "write"},       {CMD_READONLY, "readonly"},         {CMD_DENYOOM, "denyoom"},
-    {CMD_ADMIN, "admin"},       {CMD_PUBSUB, "pubsub"},             {CMD_NOSCRIPT, "noscript"},
-    {CMD_BLOCKING, "blocking"}, {CMD_LOADING, "loading"},           {CMD_STALE, "stale"},
-    {CMD_SKIP_MONITOR, "skip_monitor"}, {CMD_SKIP_SLOWLOG, "skip_slowlog"}, {CMD_FAST, "fast"},
-    {CMD_NO_AUTH, "no_auth"},   {CMD_MAY_REPLICATE, "may_replicate"}, {CMD_SENTINEL, "sentinel"},
-    {CMD_NO_MULTI, "no_multi"}, {CMD_ALLOW_BUSY, "allow_busy"},
-};
-
-static const struct {
-    uint32_t bit;
-    const char *name;
-} acl_names[] = {
-    {ACL_KEYSPACE, "@keyspace"},     {ACL_READ, "@read"},         {ACL_WRITE, "@write"},
-    {ACL_SET, "@set"},               {ACL_SORTEDSET, "@sortedset"}, {ACL_LIST, "@list"},
-    {ACL_HASH, "@hash"},             {ACL_STRING, "@string"},     {ACL_BITMAP, "@bitmap"},
-    {ACL_HYPERLOGLOG, "@hyperloglog"}, {ACL_GEO, "@geo"},         {ACL_STREAM, "@stream"},
-    {ACL_PUBSUB, "@pubsub"},         {ACL_ADMIN, "@admin"},       {ACL_FAST, "@fast"},
-    {ACL_SLOW, "@slow"},             {ACL_BLOCKING, "@blocking"}, {ACL_DANGEROUS, "@dangerous"},
-    {ACL_CONNECTION, "@connection"}, {ACL_TRANSACTION, "@transaction"}, {ACL_SCRIPTING, "@scripting"},
-};
-
-static void reply_flag_set(client *c, uint32_t bits, const void *table, size_t n) {
-    const struct { uint32_t bit; const char *name; } *t = table;
-    long count = 0;
-    for (size_t i = 0; i < n; i++) count += (bits & t[i].bit) != 0;
-    reply_set(c, count);
-    for (size_t i = 0; i < n; i++)
-        if (bits & t[i].bit) reply_simple(c, t[i].name);
-}
-
-static void reply_key_specs(client *c, const command *cmd) {
-    if (cmd->first_key <= 0) {
-        reply_array(c, 0);
-        return;
-    }
-    reply_array(c, 1);
-    reply_map(c, 3);
-    reply_bulk_cstr(c, "flags");
-    bool write = cmd->flags & CMD_WRITE;
-    reply_set(c, 2);
-    reply_simple(c, write ? "RW" : "RO");
-    reply_simple(c, write ? "UPDATE" : "ACCESS");
-    reply_bulk_cstr(c, "begin_search");
-    reply_map(c, 2);
-    reply_bulk_cstr(c, "type");
-    reply_bulk_cstr(c, "index");
-    reply_bulk_cstr(c, "spec");
-    reply_map(c, 1);
-    reply_bulk_cstr(c, "index");
-    reply_int(c, cmd->first_key);
-    reply_bulk_cstr(c, "find_keys");
-    reply_map(c, 2);
-    reply_bulk_cstr(c, "type");
-    reply_bulk_cstr(c, "range");
-    reply_bulk_cstr(c, "spec");
-    reply_map(c, 3);
-    reply_bulk_cstr(c, "lastkey");
-    reply_int(c, cmd->last_key < 0 ? cmd->last_key : cmd->last_key - cmd->first_key);
-    reply_bulk_cstr(c, "keystep");
-    reply_int(c, cmd->key_step);
-    reply_bulk_cstr(c, "limit");
-    reply_int(c, 0);
-}
-
-static void reply_command_info(client *c, const command *cmd) {
-    reply_array(c, 10);
-    reply_bulk_cstr(c, cmd->fullname);
-    reply_int(c, cmd->arity);
-    reply_flag_set(c, cmd->flags, flag_names, sizeof(flag_names) / sizeof(*flag_names));
-    reply_int(c, cmd->first_key);
-    reply_int(c, cmd->last_key);
-    reply_int(c, cmd->key_step);
-    reply_flag_set(c, cmd->acl, acl_names, sizeof(acl_names) / sizeof(*acl_names));
-    reply_array(c, 0); /* tips */
-    reply_key_specs(c, cmd);
-    long nsub = 0;
-    if (cmd->subcommands)
-        for (const command *s = cmd->subcommands; s->name; s++) nsub++;
-    reply_array(c, nsub);
-    for (long i = 0; i < nsub; i++) reply_command_info(c, &cmd->subcommands[i]);
-}
-
-static void reply_command_docs(client *c, const command *cmd) {
-    long nsub = 0;
-    if (cmd->subcommands)
-        for (const command *s = cmd->subcommands; s->name; s++) nsub++;
-    reply_map(c, 4 + (nsub > 0));
-    reply_bulk_cstr(c, "summary");
-    reply_bulk_cstr(c, cmd->summary ? cmd->summary : "");
-    reply_bulk_cstr(c, "since");
-    reply_bulk_cstr(c, cmd->since ? cmd->since : "1.0.0");
-    reply_bulk_cstr(c, "group");
-    reply_bulk_cstr(c, cmd->group ? cmd->group : "generic");
-    reply_bulk_cstr(c, "complexity");
-    reply_bulk_cstr(c, cmd->complexity ? cmd->complexity : "O(1)");
-    if (nsub) {
-        reply_bulk_cstr(c, "subcommands");
-        reply_map(c, nsub);
-        for (long i = 0; i < nsub; i++) {
-            reply_bulk_cstr(c, cmd->subcommands[i].fullname);
-            reply_command_docs(c, &cmd->subcommands[i]);
-        }
-    }
-}
+/* The replies themselves are written by src/cmd_docs.c. */
 
 /* "config|get" or "get" → the command; NULL if unknown. */
 static command *lookup_fullname(const char *name, size_t len) {
@@ -521,7 +414,7 @@ static command *lookup_fullname(const char *name, size_t len) {
 static void cmd_command(client *c) {
     size_t n = command_count();
     reply_array(c, (long)n);
-    for (size_t i = 0; i < n; i++) reply_command_info(c, command_at(i));
+    for (size_t i = 0; i < n; i++) cmd_docs_reply_info(c, command_at(i));
 }
 
 static void cmd_command_count(client *c) { reply_int(c, (long long)command_count()); }
@@ -534,7 +427,7 @@ static void cmd_command_info(client *c) {
     reply_array(c, c->argc - 2);
     for (int j = 2; j < c->argc; j++) {
         command *cmd = lookup_fullname(c->argv[j], c->argvlen[j]);
-        if (cmd) reply_command_info(c, cmd);
+        if (cmd) cmd_docs_reply_info(c, cmd);
         else reply_null_array(c);
     }
 }
@@ -545,7 +438,7 @@ static void cmd_command_docs(client *c) {
         reply_map(c, (long)n);
         for (size_t i = 0; i < n; i++) {
             reply_bulk_cstr(c, command_at(i)->fullname);
-            reply_command_docs(c, command_at(i));
+            cmd_docs_reply_docs(c, command_at(i));
         }
         return;
     }
@@ -556,7 +449,7 @@ static void cmd_command_docs(client *c) {
         command *cmd = lookup_fullname(c->argv[j], c->argvlen[j]);
         if (!cmd) continue;
         reply_bulk_cstr(c, cmd->fullname);
-        reply_command_docs(c, cmd);
+        cmd_docs_reply_docs(c, cmd);
         found++;
     }
     reply_set_deferred(c, h, '%', found);
@@ -565,11 +458,7 @@ static void cmd_command_docs(client *c) {
 static bool command_matches(client *c, const command *cmd, int filter, const char *arg, size_t alen) {
     if (filter == 0) return true;
     if (filter == 1) return false; /* MODULE: we have no modules */
-    if (filter == 2) {             /* ACLCAT */
-        for (size_t i = 0; i < sizeof(acl_names) / sizeof(*acl_names); i++)
-            if (!strcasecmp(acl_names[i].name + 1, arg)) return cmd->acl & acl_names[i].bit;
-        return false;
-    }
+    if (filter == 2) return (cmd->acl & cmd_docs_acl_category(arg)) != 0; /* ACLCAT */
     (void)c;
     return glob_match(arg, alen, cmd->fullname, strlen(cmd->fullname), true);
 }
@@ -818,31 +707,98 @@ static void cmd_debug(client *c) {
     }
 }
 
-#define SRV_ACL (ACL_SLOW | ACL_ADMIN | ACL_DANGEROUS)
-
 static command command_subcommands[] = {
-    {.name = "count", .proc = cmd_command_count, .arity = 2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13", .summary = "Returns a count of commands.", .complexity = "O(1)"},
-    {.name = "info", .proc = cmd_command_info, .arity = -2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13", .summary = "Returns information about one, multiple or all commands.", .complexity = "O(N) where N is the number of commands to look up"},
-    {.name = "docs", .proc = cmd_command_docs, .arity = -2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "7.0.0", .summary = "Returns documentary information about one, multiple or all commands.", .complexity = "O(N) where N is the number of commands to look up"},
-    {.name = "list", .proc = cmd_command_list, .arity = -2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "7.0.0", .summary = "Returns a list of command names.", .complexity = "O(N) where N is the total number of Redis commands"},
-    {.name = "getkeys", .proc = cmd_command_getkeys, .arity = -3, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13", .summary = "Extracts the key names from an arbitrary command.", .complexity = "O(N) where N is the number of arguments to the command"},
-    {.name = "help", .proc = cmd_command_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "5.0.0", .summary = "Returns helpful text about the different subcommands.", .complexity = "O(1)"},
+    {.name = "count", .proc = cmd_command_count, .arity = 2, .flags = CMD_LOADING | CMD_STALE,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13",
+     .summary = "Get total number of Redis commands", .complexity = "O(1)"},
+    {.name = "info", .proc = cmd_command_info, .arity = -2, .flags = CMD_LOADING | CMD_STALE,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13",
+     .summary = "Get array of specific Redis command details, or all when no argument is given.",
+     .complexity = "O(N) where N is the number of commands to look up",
+     .history = "7.0.0 Allowed to be called with no argument to get info on all commands.",
+     .tips = "nondeterministic_output_order", .args = "[command-name...]"},
+    {.name = "docs", .proc = cmd_command_docs, .arity = -2, .flags = CMD_LOADING | CMD_STALE,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "7.0.0",
+     .summary = "Get array of specific Redis command documentation",
+     .complexity = "O(N) where N is the number of commands to look up",
+     .tips = "nondeterministic_output_order", .args = "[command-name...]"},
+    {.name = "list", .proc = cmd_command_list, .arity = -2, .flags = CMD_LOADING | CMD_STALE,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "7.0.0",
+     .summary = "Get an array of Redis command names",
+     .complexity = "O(N) where N is the total number of Redis commands",
+     .tips = "nondeterministic_output_order",
+     .args = "[FILTERBY filterby(MODULE module-name | ACLCAT category | PATTERN pattern:pattern)]"},
+    {.name = "getkeys", .proc = cmd_command_getkeys, .arity = -4, .flags = CMD_LOADING | CMD_STALE,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13",
+     .summary = "Extract keys given a full Redis command",
+     .complexity = "O(N) where N is the number of arguments to the command"},
+    {.name = "help", .proc = cmd_command_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "5.0.0",
+     .summary = "Show helpful text about the different subcommands", .complexity = "O(1)"},
     {0}};
 
 static command slowlog_subcommands[] = {
-    {.name = "get", .proc = cmd_slowlog_get, .arity = -2, .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "2.2.12", .summary = "Returns the slow log's entries.", .complexity = "O(N) where N is the number of entries returned"},
-    {.name = "len", .proc = cmd_slowlog_len, .arity = 2, .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "2.2.12", .summary = "Returns the number of entries in the slow log.", .complexity = "O(1)"},
-    {.name = "reset", .proc = cmd_slowlog_reset, .arity = 2, .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "2.2.12", .summary = "Clears all entries from the slow log.", .complexity = "O(N) where N is the number of entries in the slowlog"},
-    {.name = "help", .proc = cmd_slowlog_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE, .acl = ACL_SLOW, .group = "server", .since = "6.2.0", .summary = "Show helpful text about the different subcommands", .complexity = "O(1)"},
+    {.name = "get", .proc = cmd_slowlog_get, .arity = -2,
+     .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS,
+     .group = "server", .since = "2.2.12", .summary = "Get the slow log's entries",
+     .complexity = "O(N) where N is the number of entries returned",
+     .history = "4.0.0 Added client IP address, port and name to the reply.",
+     .tips = "request_policy:all_nodes nondeterministic_output", .args = "[count:integer]"},
+    {.name = "len", .proc = cmd_slowlog_len, .arity = 2,
+     .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS,
+     .group = "server", .since = "2.2.12", .summary = "Get the slow log's length",
+     .complexity = "O(1)",
+     .tips = "request_policy:all_nodes response_policy:agg_sum nondeterministic_output"},
+    {.name = "reset", .proc = cmd_slowlog_reset, .arity = 2,
+     .flags = CMD_ADMIN | CMD_LOADING | CMD_STALE, .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS,
+     .group = "server", .since = "2.2.12", .summary = "Clear all entries from the slow log",
+     .complexity = "O(N) where N is the number of entries in the slowlog",
+     .tips = "request_policy:all_nodes response_policy:all_succeeded"},
+    {.name = "help", .proc = cmd_slowlog_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE,
+     .acl = ACL_SLOW, .group = "server", .since = "6.2.0",
+     .summary = "Show helpful text about the different subcommands", .complexity = "O(1)"},
     {0}};
 
 command cmd_table_server[] = {
-    {.name = "info", .proc = cmd_info, .arity = -1, .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL, .acl = ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0", .summary = "Returns information and statistics about the server.", .complexity = "O(1)"},
-    {.name = "command", .proc = cmd_command, .arity = -1, .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL, .acl = ACL_SLOW | ACL_CONNECTION, .group = "server", .since = "2.8.13", .summary = "Returns detailed information about all commands.", .complexity = "O(N) where N is the total number of Redis commands", .subcommands = command_subcommands},
-    {.name = "time", .proc = cmd_time, .arity = 1, .flags = CMD_LOADING | CMD_STALE | CMD_FAST, .acl = ACL_FAST, .group = "server", .since = "2.6.0", .summary = "Returns the server time.", .complexity = "O(1)"},
-    {.name = "lastsave", .proc = cmd_lastsave, .arity = 1, .flags = CMD_LOADING | CMD_STALE | CMD_FAST, .acl = ACL_FAST | ACL_ADMIN | ACL_DANGEROUS, .group = "server", .since = "1.0.0", .summary = "Returns the Unix timestamp of the last successful save to disk.", .complexity = "O(1)"},
-    {.name = "monitor", .proc = cmd_monitor, .arity = 1, .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "1.0.0", .summary = "Listens for all requests received by the server in real-time.", .complexity = "O(1)"},
-    {.name = "slowlog", .proc = NULL, .arity = -2, .flags = 0, .acl = ACL_SLOW, .group = "server", .since = "2.2.12", .summary = "A container for slow log commands.", .complexity = "Depends on subcommand.", .subcommands = slowlog_subcommands},
-    {.name = "shutdown", .proc = cmd_shutdown, .arity = -1, .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_NO_MULTI | CMD_SENTINEL | CMD_ALLOW_BUSY, .acl = SRV_ACL, .group = "server", .since = "1.0.0", .summary = "Synchronously saves the database(s) to disk and shuts down the Redis server.", .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"},
-    {.name = "debug", .proc = cmd_debug, .arity = -2, .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = SRV_ACL, .group = "server", .since = "1.0.0", .summary = "A container for debugging commands.", .complexity = "Depends on subcommand."},
+    {.name = "info", .proc = cmd_info, .arity = -1, .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL,
+     .acl = ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0",
+     .summary = "Get information and statistics about the server", .complexity = "O(1)",
+     .history = "7.0.0 Added support for taking multiple section arguments.",
+     .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
+     .args = "[section...]"},
+    {.name = "command", .proc = cmd_command, .arity = -1,
+     .flags = CMD_LOADING | CMD_STALE | CMD_SENTINEL, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "server", .since = "2.8.13", .summary = "Get array of Redis command details",
+     .complexity = "O(N) where N is the total number of Redis commands",
+     .tips = "nondeterministic_output_order", .subcommands = command_subcommands},
+    {.name = "time", .proc = cmd_time, .arity = 1, .flags = CMD_LOADING | CMD_STALE | CMD_FAST,
+     .acl = ACL_FAST, .group = "server", .since = "2.6.0",
+     .summary = "Return the current server time", .complexity = "O(1)",
+     .tips = "nondeterministic_output"},
+    {.name = "lastsave", .proc = cmd_lastsave, .arity = 1,
+     .flags = CMD_LOADING | CMD_STALE | CMD_FAST, .acl = ACL_ADMIN | ACL_FAST | ACL_DANGEROUS,
+     .group = "server", .since = "1.0.0",
+     .summary = "Get the UNIX time stamp of the last successful save to disk", .complexity = "O(1)",
+     .tips = "nondeterministic_output"},
+    {.name = "monitor", .proc = cmd_monitor, .arity = 1,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0",
+     .summary = "Listen for all requests received by the server in real time"},
+    {.name = "slowlog", .arity = -2, .acl = ACL_SLOW, .group = "server", .since = "2.2.12",
+     .summary = "A container for slow log commands", .complexity = "Depends on subcommand.",
+     .subcommands = slowlog_subcommands},
+    {.name = "shutdown", .proc = cmd_shutdown, .arity = -1,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_NO_MULTI | CMD_ALLOW_BUSY |
+              CMD_SENTINEL,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0",
+     .summary = "Synchronously save the dataset to disk and then shut down the server",
+     .complexity = "O(N) when saving, where N is the total number of keys in all databases when "
+                   "saving data, otherwise O(1)",
+     .history = "7.0.0 Added the `NOW`, `FORCE` and `ABORT` modifiers.",
+     .args = "[nosave_save(NOSAVE|SAVE)] [NOW+7.0.0] [FORCE+7.0.0] [ABORT+7.0.0]"},
+    {.name = "debug", .proc = cmd_debug, .arity = -2,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0",
+     .summary = "A container for debugging commands", .complexity = "Depends on subcommand.",
+     .doc_flags = DOC_SYSCMD},
     {0}};

@@ -31,8 +31,19 @@ static void finish_row(command *c, command *parent) {
     c->parent = parent;
     if (parent) snprintf(c->fullname, sizeof(c->fullname), "%s|%s", parent->name, c->name);
     else snprintf(c->fullname, sizeof(c->fullname), "%s", c->name);
+    char err[512];
+    if (!cmd_docs_setup(c, err, sizeof(err))) {
+        fprintf(stderr, "%s\n", err);
+        abort();
+    }
     if (c->subcommands)
         for (command *s = c->subcommands; s->name; s++) finish_row(s, c);
+}
+
+static void teardown_row(command *c) {
+    cmd_docs_teardown(c);
+    if (c->subcommands)
+        for (command *s = c->subcommands; s->name; s++) teardown_row(s);
 }
 
 void command_setup(void) {
@@ -55,6 +66,7 @@ void command_setup(void) {
 }
 
 void command_teardown(void) {
+    for (size_t i = 0; i < nall; i++) teardown_row(all[i]);
     ht_destroy(lookup);
     cn_free(all);
     lookup = NULL;

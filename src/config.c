@@ -1283,23 +1283,29 @@ static void cmd_config_help(client *c) {
     for (size_t i = 0; i < n; i++) reply_simple(c, help[i]);
 }
 
-#define CONFIG_FLAGS (CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE)
-#define CONFIG_ACL (ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS)
-
 static command config_subcommands[] = {
-    {.name = "get", .proc = cmd_config_get, .arity = -3, .flags = CONFIG_FLAGS,
-     .acl = CONFIG_ACL, .group = "server", .since = "2.0.0",
+    {.name = "get", .proc = cmd_config_get, .arity = -3,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "2.0.0",
      .summary = "Get the values of configuration parameters",
-     .complexity = "O(N) when N is the number of configuration parameters provided"},
-    {.name = "set", .proc = cmd_config_set, .arity = -4, .flags = CONFIG_FLAGS,
-     .acl = CONFIG_ACL, .group = "server", .since = "2.0.0",
+     .complexity = "O(N) when N is the number of configuration parameters provided",
+     .history = "7.0.0 Added the ability to pass multiple pattern parameters in one call",
+     .args = "parameter(parameter)..."},
+    {.name = "set", .proc = cmd_config_set, .arity = -4,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "2.0.0",
      .summary = "Set configuration parameters to the given values",
-     .complexity = "O(N) when N is the number of configuration parameters provided"},
-    {.name = "resetstat", .proc = cmd_config_resetstat, .arity = 2, .flags = CONFIG_FLAGS,
-     .acl = CONFIG_ACL, .group = "server", .since = "2.0.0",
+     .complexity = "O(N) when N is the number of configuration parameters provided",
+     .history = "7.0.0 Added the ability to set multiple parameters in one call.",
+     .tips = "request_policy:all_nodes response_policy:all_succeeded",
+     .args = "parameter_value(parameter value)..."},
+    {.name = "resetstat", .proc = cmd_config_resetstat, .arity = 2,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "2.0.0",
      .summary = "Reset the stats returned by INFO", .complexity = "O(1)"},
-    {.name = "rewrite", .proc = cmd_config_rewrite, .arity = 2, .flags = CONFIG_FLAGS,
-     .acl = CONFIG_ACL, .group = "server", .since = "2.8.0",
+    {.name = "rewrite", .proc = cmd_config_rewrite, .arity = 2,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "2.8.0",
      .summary = "Rewrite the configuration file with the in memory configuration",
      .complexity = "O(1)"},
     {.name = "help", .proc = cmd_config_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE,
@@ -1309,8 +1315,8 @@ static command config_subcommands[] = {
 };
 
 command cmd_table_config[] = {
-    {.name = "config", .proc = NULL, .arity = -2, .acl = ACL_SLOW, .group = "server",
-     .since = "2.0.0", .summary = "A container for server configuration commands",
+    {.name = "config", .arity = -2, .acl = ACL_SLOW, .group = "server", .since = "2.0.0",
+     .summary = "A container for server configuration commands",
      .complexity = "Depends on subcommand.", .subcommands = config_subcommands},
     {.name = NULL},
 };
