@@ -40,7 +40,7 @@ TEST_BINS := $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FUZZ_REPLAY)
 all: src/cairn-server
 
 deps:
-	@./utils/deps.sh build
+	@./utils/tools/deps.sh build
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -72,25 +72,25 @@ $(FUZZ_REPLAY): tests/fuzz/fuzz_reader.c $(BUILD)/libresp.a
 test-bins: src/cairn-server $(TEST_BINS)
 
 test:
-	@./utils/deps.sh build test
+	@./utils/tools/deps.sh build test
 	@$(MAKE) --no-print-directory test-bins
 	@BUILD=$(BUILD) ./tests/run.sh
 
 run:
-	@./utils/deps.sh build
+	@./utils/tools/deps.sh build
 	@$(MAKE) --no-print-directory src/cairn-server
 	@mkdir -p data
 	./src/cairn-server --bind 127.0.0.1 --port 6379 --dir ./data
 
 bench:
-	@./utils/deps.sh build bench
+	@./utils/tools/deps.sh build bench
 	@$(MAKE) --no-print-directory src/cairn-server
 	@./tests/bench.sh
 
 # libFuzzer on the request reader; FUZZ_TIME seconds (default 600).
 FUZZ_TIME ?= 600
 fuzz:
-	@./utils/deps.sh build fuzz
+	@./utils/tools/deps.sh build fuzz
 	@mkdir -p build/fuzz build/fuzz/corpus
 	clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
 	./build/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 build/fuzz/corpus tests/fuzz/corpus_reader
@@ -100,7 +100,7 @@ format:
 
 # The module map of ../shared/design.md, checked from #include lines.
 check-deps:
-	@./utils/check-deps.sh
+	@./utils/tools/check-deps.sh
 
 clean:
 	rm -rf build build-san src/cairn-server

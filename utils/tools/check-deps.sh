@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# utils/check-deps.sh: checks the module map of ../shared/design.md from the
+# utils/tools/check-deps.sh: checks the module map of ../shared/design.md from the
 # #include lines: each directory may include only the directories it is allowed
 # to depend on. Prints each violation; exits 1 if there is any.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 bad=0
 allowed() { # dir -> allowed project directories (besides itself)
     case "$1" in

@@ -1,5 +1,5 @@
 #!/bin/sh
-# utils/deps.sh GROUP...: makes sure the Debian packages a make target needs are
+# utils/tools/deps.sh GROUP...: makes sure the Debian packages a make target needs are
 # installed. As root it installs what is missing (apt-get update first: a fresh
 # machine has no package lists); otherwise it prints the exact command and fails.
 set -e
