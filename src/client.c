@@ -110,6 +110,7 @@ void client_free(client *c) {
     server.clients[i]->all_index = i;
     if (server.current == c) server.current = NULL;
     free_replies(c);
+    cn_free(c->buf);
     resp_reader_deinit(&c->reader);
     cn_free(c->qbuf);
     cn_free(c->name);
@@ -383,21 +384,34 @@ void clients_cron(void) {
             client_free(c);
             continue;
         }
-        /* Give back a big idle query buffer. */
-        if (c->qcap > QUERY_BUF_INITIAL * 2 && c->qlen == 0) {
+        /* Buffers go back when empty and big, or when the client idles: an idle
+         * connection then costs little more than its struct. */
+        bool idle = server.now_ms - c->last_interaction_ms >= CLIENT_IDLE_SHRINK_MS;
+        if (c->qlen == 0 && c->qbuf && (idle || c->qcap > QUERY_BUF_INITIAL * 2)) {
             cn_free(c->qbuf);
             c->qbuf = NULL;
             c->qcap = 0;
         }
+        if (idle && c->buf && c->bufpos == 0 && !c->reply_head) {
+            cn_free(c->buf);
+            c->buf = NULL;
+        }
+        if (idle && c->qlen == 0) resp_reader_deinit(&c->reader); /* argv arrays */
         c->qbuf_peak = c->qlen;
         if (c->reply_bytes) client_check_output_limits(c);
     }
+}
+
+size_t client_mem_usage(const client *c) {
+    return sizeof(client) + (c->buf ? CLIENT_BUF_SIZE : 0) + c->qcap + c->reply_bytes;
 }
 
 char *client_info_string(const client *c) {
     char buf[1024];
     int64_t now = server.now_ms;
     const char *flags = c->flags & CLIENT_MONITOR ? "O" : c->flags & CLIENT_PUBSUB ? "P" : "N";
+    size_t blocks = 0;
+    for (const reply_block *b = c->reply_head; b; b = b->next) blocks++;
     snprintf(buf, sizeof(buf),
              "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 "
              "psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu "
@@ -406,9 +420,9 @@ char *client_info_string(const client *c) {
              (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
              (long long)((now - c->ctime_ms) / 1000),
              (long long)((now - c->last_interaction_ms) / 1000), flags, c->db ? c->db->id : 0,
-             c->qlen - c->qpos, c->qcap - c->qlen, (size_t)0, c->qcap, c->qbuf_peak, c->bufpos,
-             (size_t)0, c->reply_bytes,
-             sizeof(client) + c->qcap + c->reply_bytes,
+             c->qlen - c->qpos, c->qcap - c->qlen, (size_t)0,
+             c->buf ? (size_t)CLIENT_BUF_SIZE : 0, c->bufpos, c->bufpos, blocks, c->reply_bytes,
+             client_mem_usage(c),
              c->fd >= 0 && (el_mask(server.loop, c->fd) & EL_WRITABLE) ? "w" : "",
              c->lastcmd ? c->lastcmd->fullname : "NULL", c->resp, c->lib_name ? c->lib_name : "",
              c->lib_ver ? c->lib_ver : "");

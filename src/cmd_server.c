@@ -100,11 +100,9 @@ static void info_memory(sbuf *b) {
     struct sysinfo si;
     size_t total_mem = sysinfo(&si) == 0 ? (size_t)si.totalram * si.mem_unit : 0;
     /* Overhead: client buffers and the tables themselves; dataset is the rest. */
-    size_t overhead = 0;
-    for (size_t i = 0; i < server.nclients; i++) {
-        client *c = server.clients[i];
-        overhead += sizeof(client) + c->qcap + c->reply_bytes;
-    }
+    size_t clients_mem = 0;
+    for (size_t i = 0; i < server.nclients; i++) clients_mem += client_mem_usage(server.clients[i]);
+    size_t overhead = clients_mem;
     for (int i = 0; i < db_count(); i++) {
         db *d = db_get(i);
         overhead += ht_mem_usage(d->keys) + d->expires.cap * sizeof(obj *);
@@ -179,7 +177,7 @@ static void info_memory(sbuf *b) {
                 st.resident > st.active ? st.resident - st.active : 0,
                 st.resident ? (double)rss / (double)st.resident : 0,
                 (long long)rss - (long long)st.resident, frag, (long long)rss - (long long)used,
-                overhead,
+                clients_mem,
 #ifdef CN_LIBC_MALLOC
                 "libc"
 #else

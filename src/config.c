@@ -120,6 +120,7 @@ static const char *const obuf_rewrite_names[OBUF_CLASSES] = {"normal", "replica"
 static int apply_listeners(const cfg_directive *d, char *err, size_t errlen);
 static int apply_maxclients(const cfg_directive *d, char *err, size_t errlen);
 static int apply_loglevel(const cfg_directive *d, char *err, size_t errlen);
+static int apply_jemalloc_bg_thread(const cfg_directive *d, char *err, size_t errlen);
 static int apply_dir(const cfg_directive *d, char *err, size_t errlen);
 static int check_logfile(const cfg_directive *d, char *err, size_t errlen);
 
@@ -168,6 +169,8 @@ static const cfg_directive directives[] = {
     /* Clients and limits. */
     /* Redis accepts up to UINT_MAX; what the int field can't hold no OS could serve
      * either, and server_maxclients_changed() says so. */
+    {.name = "jemalloc-bg-thread", .type = CFG_BOOL, FIELD(jemalloc_bg_thread),
+     .def_n = CONFIG_DEFAULT_JEMALLOC_BG_THREAD, .apply = apply_jemalloc_bg_thread},
     {.name = "maxclients", .type = CFG_INT, FIELD(maxclients), .min = 1, .max = UINT_MAX,
      .clamp_lo = 1, .clamp_hi = INT_MAX, .def_n = CONFIG_DEFAULT_MAXCLIENTS,
      .apply = apply_maxclients},
@@ -613,6 +616,12 @@ static int apply_maxclients(const cfg_directive *d, char *err, size_t errlen) {
 static int apply_loglevel(const cfg_directive *d, char *err, size_t errlen) {
     (void)d, (void)err, (void)errlen;
     log_set_level(server.loglevel);
+    return CN_OK;
+}
+
+static int apply_jemalloc_bg_thread(const cfg_directive *d, char *err, size_t errlen) {
+    (void)d, (void)err, (void)errlen;
+    cn_alloc_set_background_thread(server.jemalloc_bg_thread);
     return CN_OK;
 }
 

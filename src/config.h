@@ -74,6 +74,7 @@
 #define CONFIG_DEFAULT_LOGLEVEL LOG_NOTICE
 #define CONFIG_DEFAULT_LOGFILE ""
 #define CONFIG_DEFAULT_DAEMONIZE 0
+#define CONFIG_DEFAULT_JEMALLOC_BG_THREAD 1 /* purge freed pages in the background */
 #define CONFIG_DEFAULT_LATENCY_TRACKING 1
 #define CONFIG_MIN_BULK_LIMIT (1024LL * 1024) /* proto-max-bulk-len, client-query-buffer-limit */
 /* client-output-buffer-limit <class> <hard> <soft> <soft seconds> */

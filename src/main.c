@@ -149,6 +149,7 @@ int main(int argc, char **argv) {
     if (server.daemonize) daemonize();
     log_set_level(server.loglevel);
     log_set_file(server.logfile);
+    cn_alloc_set_background_thread(server.jemalloc_bg_thread);
     log_notice("oO0OoO0OoO0Oo Cairn is starting oO0OoO0OoO0Oo");
     log_notice("Cairn version=%s, redis_version=%s, bits=%d, pid=%d, just started", CAIRN_VERSION,
                REDIS_COMPAT_VERSION, (int)(sizeof(long) * 8), (int)getpid());

@@ -52,6 +52,7 @@ static void append_blocks(client *c, const char *s, size_t len) {
 /* Appends protocol bytes to c's output and queues c for writing. */
 static void out(client *c, const char *s, size_t len) {
     if (replies_dropped(c)) return;
+    if (!c->buf) c->buf = cn_malloc(CLIENT_BUF_SIZE);
     if (!c->reply_head) {
         size_t avail = CLIENT_BUF_SIZE - c->bufpos;
         if (len <= avail) {
@@ -71,7 +72,8 @@ static void out(client *c, const char *s, size_t len) {
 
 /* Room for n contiguous bytes at the end of the fixed buffer, or NULL. */
 static inline char *fast_room(client *c, size_t n) {
-    if (c->reply_head || CLIENT_BUF_SIZE - c->bufpos < n || replies_dropped(c)) return NULL;
+    if (!c->buf || c->reply_head || CLIENT_BUF_SIZE - c->bufpos < n || replies_dropped(c))
+        return NULL;
     return c->buf + c->bufpos;
 }
 

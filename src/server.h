@@ -33,7 +33,8 @@
 #define CN_OK 0
 #define CN_ERR -1
 
-#define CLIENT_BUF_SIZE (16 * 1024)   /* fixed reply buffer per client */
+#define CLIENT_BUF_SIZE (16 * 1024)   /* a client's first reply buffer, allocated on demand */
+#define CLIENT_IDLE_SHRINK_MS 2000    /* idle clients give their buffers back after this */
 #define REPLY_BLOCK_SIZE (16 * 1024)  /* minimum size of an overflow block */
 #define QUERY_BUF_INITIAL (16 * 1024)
 #define BIG_ARG_SIZE (32 * 1024)      /* bulks this big are read straight into place */
@@ -93,12 +94,13 @@ typedef struct client {
     size_t *argvlen;
     command *cmd, *lastcmd;
 
-    /* Output: the fixed buffer first, then the block list. */
+    /* Output: buf first (CLIENT_BUF_SIZE, allocated at the first reply and given
+     * back when the client idles), then the block list. */
+    char *buf;
     size_t bufpos, sentlen; /* sentlen: bytes of the head (buf or first block) written */
     reply_block *reply_head, *reply_tail;
     size_t reply_bytes;     /* bytes in blocks */
     size_t obuf_soft_since; /* for the soft output limit: when it was first exceeded (s) */
-    char buf[CLIENT_BUF_SIZE];
 
     /* Identity and timing. */
     char *name, *lib_name, *lib_ver;
@@ -197,6 +199,7 @@ struct cn_server {
     bool active_expire;
     long long latency_tracking;
     int enable_debug_command; /* CONFIG_PROTECTED_NO/YES/LOCAL */
+    bool jemalloc_bg_thread;
 };
 
 extern struct cn_server server;
@@ -232,6 +235,8 @@ void clients_free_pending(void);
 void clients_cron(void);
 bool client_has_pending_replies(const client *c);
 size_t client_output_bytes(const client *c);
+/* Bytes c holds: its struct and buffers (INFO memory, CLIENT LIST tot-mem). */
+size_t client_mem_usage(const client *c);
 /* "id=7 addr=127.0.0.1:5000 ..." as in CLIENT LIST; returns a malloc'd string. */
 char *client_info_string(const client *c);
 client *client_by_id(uint64_t id);

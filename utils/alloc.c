@@ -101,3 +101,7 @@ void cn_alloc_purge(void) {
     snprintf(cmd, sizeof(cmd), "arena.%d.purge", MALLCTL_ARENAS_ALL);
     mallctl(cmd, NULL, NULL, NULL, 0);
 }
+
+void cn_alloc_set_background_thread(bool on) {
+    mallctl("background_thread", NULL, NULL, &on, sizeof(on));
+}

@@ -10,6 +10,7 @@
 #ifndef CAIRN_ALLOC_H
 #define CAIRN_ALLOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void *cn_malloc(size_t size) __attribute__((malloc, returns_nonnull));
@@ -36,5 +37,8 @@ void cn_alloc_get_stats(cn_alloc_stats *st);
 size_t cn_rss(void);
 /* Returns unused dirty pages to the OS (MEMORY PURGE). */
 void cn_alloc_purge(void);
+/* jemalloc's background purging thread (jemalloc-bg-thread): freed pages go back
+ * to the OS over time even when the server is idle. No-op without jemalloc. */
+void cn_alloc_set_background_thread(bool on);
 
 #endif

@@ -136,6 +136,38 @@ static void t_output_buffer_limit(void) {
     srv_stop(s);
 }
 
+/* An idle client gives its reply and query buffers back (CLIENT LIST rbs=0,
+ * qbuf-free=0), so thousands of idle connections cost little. */
+static bool idle_buffers_released(redisContext *observer, int port) {
+    redisReply *r = redisCommand(observer, "CLIENT LIST");
+    bool released = false;
+    if (r && r->type == REDIS_REPLY_STRING) {
+        char needle[64];
+        snprintf(needle, sizeof(needle), ":%d ", port);
+        const char *line = strstr(r->str, needle);
+        const char *end = line ? strchr(line, '\n') : NULL;
+        if (line && end) {
+            char *l = strndup(line, (size_t)(end - line));
+            released = strstr(l, " qbuf-free=0 ") && strstr(l, " rbs=0 ");
+            free(l);
+        }
+    }
+    if (r) freeReplyObject(r);
+    return released;
+}
+
+static void t_idle_buffers(void) {
+    srv *s = srv_start(NULL);
+    if (!s) return;
+    redisContext *idle = srv_connect(s), *observer = srv_connect(s);
+    EXPECT_STATUS(idle, "OK", "SET k v");
+    int port = conn_local_port(idle->fd);
+    WAIT_FOR(idle_buffers_released(observer, port), 5000);
+    EXPECT_BULK(idle, "v", "GET k"); /* and they come back on demand */
+    redisFree(idle), redisFree(observer);
+    srv_stop(s);
+}
+
 /* A reply whose length is known only at its end (KEYS) passing the limit while
  * it is being built: the client goes, the server stays. */
 static void t_output_limit_mid_reply(void) {
@@ -186,6 +218,7 @@ int main(void) {
     test_run("client-query-buffer-limit", t_query_buffer_limit);
     test_run("client-output-buffer-limit normal", t_output_buffer_limit);
     test_run("output limit passed while a reply is built", t_output_limit_mid_reply);
+    test_run("idle clients give their buffers back", t_idle_buffers);
     test_run("prompt expiry among 300k keys with a TTL", t_prompt_expiry);
     return test_summary("limits");
 }
