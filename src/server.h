@@ -151,7 +151,6 @@ struct cn_server {
     uint32_t lruclock;
     long long cron_loops;
     bool shutdown_asap;
-    int shutdown_flags;
 
     /* Statistics. */
     long long stat_numcommands, stat_numconnections, stat_rejected_conn;
