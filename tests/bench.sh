@@ -14,7 +14,7 @@ CLIENTS=${CLIENTS:-50}
 N_P1=${N_P1:-200000}
 N_P16=${N_P16:-1000000}
 KEYS=${KEYS:-1000000}
-TESTS=${TESTS:-set get incr mset}
+TESTS=${TESTS:-set get incr mset hset sadd lpush lpop zadd lrange_100}
 CAIRN=${CAIRN:-$PWD/src/cairn-server}
 REDIS=${REDIS:-/usr/sbin/redis-server}
 [ -x "$REDIS" ] || REDIS=$(command -v redis-server)
@@ -68,15 +68,25 @@ median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; e
 
 printf '\nCairn vs redis-server %s, %d clients, random keys, %d rounds (medians)\n\n' \
     "$("$REDIS" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" $CLIENTS $ROUNDS
-printf '| %-10s | %11s | %11s | %6s | %9s | %9s | %9s | %9s | %8s | %8s | %6s |\n' \
+printf '| %-16s | %11s | %11s | %6s | %9s | %9s | %9s | %9s | %8s | %8s | %6s |\n' \
     test "cairn rps" "redis rps" ratio "cairn p50" "redis p50" "cairn p99" "redis p99" \
     "cairn us" "redis us" "cpu"
-printf '|%s|\n' "------------|-------------|-------------|--------|-----------|-----------|-----------|-----------|----------|----------|--------"
+printf '|%s|\n' "------------------|-------------|-------------|--------|-----------|-----------|-----------|-----------|----------|----------|--------"
+
+# A test runs only when Cairn has its command (lrange_100 needs lrange and lpush).
+supported() { # test name
+    local cmd=${1%%_*}
+    redis-cli -p $PORT_C command info "$cmd" | grep -q .
+}
 
 for P in 1 16; do
     n=$N_P1
     [ $P -gt 1 ] && n=$N_P16
     for t in $TESTS; do
+        if ! supported "$t"; then
+            printf '| %-16s | %s |\n' "$(echo $t | tr a-z A-Z) -P $P" "not in Cairn yet"
+            continue
+        fi
         : >"$dir/c" ; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
         for round in $(seq 1 $ROUNDS); do
             if [ $((round % 2)) = 1 ]; then
@@ -89,7 +99,7 @@ for P in 1 16; do
             echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
         done
         col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
-        printf '| %-10s | %11.0f | %11.0f | %6.2f | %9.3f | %9.3f | %9.3f | %9.3f | %8.2f | %8.2f | %6.2f |\n' \
+        printf '| %-16s | %11.0f | %11.0f | %6.2f | %9.3f | %9.3f | %9.3f | %9.3f | %8.2f | %8.2f | %6.2f |\n' \
             "$(echo $t | tr a-z A-Z) -P $P" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
             "$(col c 2)" "$(col r 2)" "$(col c 3)" "$(col r 3)" \
             "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
@@ -102,51 +112,69 @@ ratio: Cairn rps / Redis rps; cpu: Redis CPU per request / Cairn CPU per request
 TXT
 
 # ------------------------------------------------------------------ memory
-# Exactly KEYS keys of 11-byte names and 100-byte values, then the same with a TTL.
-gen() { # ttl(0 = none)
-    awk -v n="$KEYS" -v ttl="$1" 'BEGIN {
-        v = sprintf("%0100d", 0); gsub(/0/, "v", v);
+# RSS growth per element after loading exactly N elements with redis-cli --pipe,
+# on freshly started servers (a process that has held data keeps freed pages).
+
+# resp CMD ARG...: one RESP command; awk-side helper below builds them fast.
+gen() { # kind -> RESP on stdout
+    awk -v n="$KEYS" -v kind="$1" '
+    function cmd(a, m,   i, out) { out = "*" m "\r\n"; for (i = 1; i <= m; i++) out = out "$" length(a[i]) "\r\n" a[i] "\r\n"; printf "%s", out }
+    BEGIN {
+        v = sprintf("%0100d", 0); gsub(/0/, "v", v); sv = substr(v, 1, 16);
         for (i = 0; i < n; i++) {
-            k = sprintf("key:%07d", i);
-            if (ttl) printf "*5\r\n$3\r\nSET\r\n$11\r\n%s\r\n$100\r\n%s\r\n$2\r\nEX\r\n$%d\r\n%d\r\n", k, v, length(ttl ""), ttl;
-            else printf "*3\r\n$3\r\nSET\r\n$11\r\n%s\r\n$100\r\n%s\r\n", k, v;
+            if (kind == "string") { a[1] = "SET"; a[2] = sprintf("key:%07d", i); a[3] = v; cmd(a, 3) }
+            else if (kind == "string_ttl") { a[1] = "SET"; a[2] = sprintf("key:%07d", i); a[3] = v; a[4] = "EX"; a[5] = "100000"; cmd(a, 5) }
+            else if (kind == "hash") { a[1] = "HSET"; a[2] = sprintf("hash:%03d", i % 100); a[3] = sprintf("field:%07d", i); a[4] = sv; cmd(a, 4) }
+            else if (kind == "set") { a[1] = "SADD"; a[2] = "set"; a[3] = sprintf("member:%07d", i); cmd(a, 3) }
+            else if (kind == "list") { a[1] = "RPUSH"; a[2] = "list"; a[3] = sprintf("element:%07d", i); cmd(a, 3) }
+            else if (kind == "zset") { a[1] = "ZADD"; a[2] = "zset"; a[3] = i; a[4] = sprintf("member:%07d", i); cmd(a, 4) }
         }
     }'
 }
-gen 0 >"$dir/keys.resp"
-gen 100000 >"$dir/keys_ttl.resp"
 
-per_key() { # port pid file -> bytes per key
-    redis-cli -p "$1" flushall >/dev/null
-    sleep 0.5
+per_element() { # port pid file -> bytes per element
     local base after
     base=$(rss_bytes "$2")
     redis-cli -p "$1" --pipe <"$3" >/dev/null
-    sleep 0.5
+    sleep 1
     after=$(rss_bytes "$2")
-    redis-cli -p "$1" flushall >/dev/null
     echo $(( (after - base) / KEYS ))
 }
 
-# Fresh servers: RSS of a process that has already held keys has freed pages in it.
 restart_pair() {
     kill $PID_C $PID_R 2>/dev/null; wait $PID_C $PID_R 2>/dev/null
     start cairn "$CAIRN" $PORT_C; PID_C=$started
     start redis "$REDIS" $PORT_R --save "" --appendonly no; PID_R=$started
 }
-restart_pair
-c_plain=$(per_key $PORT_C $PID_C "$dir/keys.resp")
-r_plain=$(per_key $PORT_R $PID_R "$dir/keys.resp")
-restart_pair
-c_ttl=$(per_key $PORT_C $PID_C "$dir/keys_ttl.resp")
-r_ttl=$(per_key $PORT_R $PID_R "$dir/keys_ttl.resp")
 
-printf '\nMemory, %d keys, 11-byte names, 100-byte values (RSS growth / keys)\n\n' "$KEYS"
-printf '| %-22s | %9s | %9s | %6s |\n' "dataset" "cairn B" "redis B" "ratio"
-printf '|%s|\n' "------------------------|-----------|-----------|--------"
-printf '| %-22s | %9d | %9d | %6.2f |\n' "no TTL" $c_plain $r_plain "$(awk -v a=$c_plain -v b=$r_plain 'BEGIN {print a / b}')"
-printf '| %-22s | %9d | %9d | %6.2f |\n' "with TTL (EX)" $c_ttl $r_ttl "$(awk -v a=$c_ttl -v b=$r_ttl 'BEGIN {print a / b}')"
-printf '| %-22s | %9d | %9d | %6.2f |\n' "cost of a TTL per key" $((c_ttl - c_plain)) $((r_ttl - r_plain)) \
-    "$(awk -v a=$((c_ttl - c_plain)) -v b=$((r_ttl - r_plain)) 'BEGIN {if (b) print a / b; else print 0}')"
+printf '\nMemory: RSS growth per element, %d elements per dataset\n\n' "$KEYS"
+printf '| %-40s | %9s | %9s | %6s |\n' "dataset" "cairn B" "redis B" "ratio"
+printf '|%s|\n' "------------------------------------------|-----------|-----------|--------"
+declare -A CB RB
+for kind in string string_ttl hash set list zset; do
+    case $kind in
+    string) label="strings: 11-byte keys, 100-byte values"; need=set ;;
+    string_ttl) label="the same with a TTL (EX)"; need=set ;;
+    hash) label="hash fields (100 hashes, 16-byte values)"; need=hset ;;
+    set) label="set members (one set)"; need=sadd ;;
+    list) label="list elements (one list)"; need=rpush ;;
+    zset) label="sorted-set members (one zset)"; need=zadd ;;
+    esac
+    if ! supported $need; then
+        printf '| %-40s | %s |\n' "$label" "not in Cairn yet"
+        continue
+    fi
+    gen $kind >"$dir/data.resp"
+    restart_pair
+    CB[$kind]=$(per_element $PORT_C $PID_C "$dir/data.resp")
+    RB[$kind]=$(per_element $PORT_R $PID_R "$dir/data.resp")
+    printf '| %-40s | %9d | %9d | %6.2f |\n' "$label" ${CB[$kind]} ${RB[$kind]} \
+        "$(awk -v a=${CB[$kind]} -v b=${RB[$kind]} 'BEGIN {print a / b}')"
+done
+if [ -n "${CB[string_ttl]:-}" ]; then
+    c=$((CB[string_ttl] - CB[string])); r=$((RB[string_ttl] - RB[string]))
+    printf '| %-40s | %9d | %9d | %6.2f |\n' "cost of a TTL per key" $c $r \
+        "$(awk -v a=$c -v b=$r 'BEGIN {if (b) print a / b; else print 0}')"
+fi
 echo
 echo "ratio: Cairn / Redis (below 1 means Cairn uses less)."
