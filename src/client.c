@@ -95,6 +95,7 @@ void client_free(client *c) {
         close(c->fd);
     }
     unlink_pending(c);
+    blocking_forget_client(c);
     if (c->flags & CLIENT_MONITOR) {
         for (size_t i = 0; i < server.nmonitors; i++) {
             if (server.monitors[i] == c) {
@@ -142,7 +143,9 @@ void client_set_protocol(client *c, int resp) { c->resp = resp; }
 static void process_input(client *c) {
     c->flags |= CLIENT_PROTECTED;
     server_update_time();
-    while (c->qpos < c->qlen && !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+    /* A blocked client's later commands wait until it is served. */
+    while (c->qpos < c->qlen && !c->bstate &&
+           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
         size_t consumed = 0;
         resp_status st = resp_reader_feed(&c->reader, c->qbuf + c->qpos, c->qlen - c->qpos, &consumed);
         if (st == RESP_NEED_MORE) break;
@@ -179,6 +182,10 @@ static void process_input(client *c) {
         c->qpos = 0;
     }
     if (c->flags & CLIENT_CLOSE_ASAP) client_free(c);
+}
+
+void client_process_pending(client *c) {
+    if (c->qlen > c->qpos) process_input(c);
 }
 
 static void client_read_handler(el_loop *loop, int fd, void *data, int mask) {
@@ -378,7 +385,7 @@ void clients_cron(void) {
         if (cursor >= server.nclients) cursor = 0;
         client *c = server.clients[cursor++];
         if (c->flags & CLIENT_CLOSE_ASAP) continue;
-        if (server.timeout && !(c->flags & (CLIENT_MONITOR | CLIENT_PUBSUB)) &&
+        if (server.timeout && !(c->flags & (CLIENT_MONITOR | CLIENT_PUBSUB)) && !c->bstate &&
             server.now_ms - c->last_interaction_ms > (int64_t)server.timeout * 1000) {
             log_verbose("Closing idle client");
             client_free(c);

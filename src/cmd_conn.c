@@ -352,6 +352,28 @@ static void cmd_client_reply(client *c) {
     }
 }
 
+static void cmd_client_unblock(client *c) {
+    long long id;
+    if (!num_parse_ll(c->argv[2], c->argvlen[2], &id)) {
+        reply_err_not_int(c);
+        return;
+    }
+    int how = UNBLOCK_TIMEOUT;
+    if (c->argc == 4) {
+        if (arg_is(c, 3, "timeout")) how = UNBLOCK_TIMEOUT;
+        else if (arg_is(c, 3, "error")) how = UNBLOCK_ERROR;
+        else {
+            reply_error(c, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+    } else if (c->argc > 4) {
+        reply_err_syntax(c);
+        return;
+    }
+    client *target = id > 0 ? client_by_id((uint64_t)id) : NULL;
+    reply_int(c, target && unblock_client(target, how) ? 1 : 0);
+}
+
 static void flag_on_off(client *c, uint32_t flag) {
     if (arg_is(c, 2, "on")) c->flags |= flag;
     else if (arg_is(c, 2, "off")) c->flags &= ~flag;
@@ -404,6 +426,8 @@ static void cmd_client_help(client *c) {
         "    Will not touch LRU/LFU stats when this mode is on.",
         "REPLY (ON|OFF|SKIP)",
         "    Control the replies sent to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
         "SETINFO <option> <value>",
@@ -476,6 +500,13 @@ static command client_subcommands[] = {
      .group = "connection", .since = "3.2.0",
      .summary = "Instruct the server whether to reply to commands", .complexity = "O(1)",
      .args = "on_off_skip(ON|OFF|SKIP)"},
+    {.name = "unblock", .proc = cmd_client_unblock, .arity = -3,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS | ACL_CONNECTION, .group = "connection",
+     .since = "5.0.0",
+     .summary = "Unblock a client blocked in a blocking command from a different connection",
+     .complexity = "O(log N) where N is the number of client connections",
+     .args = "client-id:integer [timeout_error(TIMEOUT|ERROR)]"},
     {.name = "no-evict", .proc = cmd_client_no_evict, .arity = 3,
      .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
      .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS | ACL_CONNECTION, .group = "connection",

@@ -240,7 +240,7 @@ static void cmd_keys(client *c) {
 /* Redis parses the cursor with strtoul: an optional sign, base 10, nothing
  * after it; no leading space, no overflow. "" reads as 0 and "-1" as the
  * largest cursor. argv strings are NUL-terminated. */
-static bool scan_cursor_or_reply(client *c, int i, size_t *out) {
+bool scan_cursor_or_reply(client *c, int i, size_t *out) {
     const char *s = c->argv[i];
     char *end;
     errno = 0;
@@ -253,64 +253,79 @@ static bool scan_cursor_or_reply(client *c, int i, size_t *out) {
     return true;
 }
 
-typedef struct scan_batch {
-    obj **v;
-    size_t len, cap;
-    obj *inline_v[64];
-} scan_batch;
+bool scan_opts_or_reply(client *c, int first, bool allow_type, scan_opts *o) {
+    *o = (scan_opts){.count = 10, .type = -1};
+    for (int j = first; j < c->argc; j++) {
+        bool has_next = j + 1 < c->argc;
+        if (arg_is(c, j, "count") && has_next) {
+            if (!arg_ll_or_reply(c, ++j, &o->count)) return false;
+            if (o->count < 1) {
+                reply_err_syntax(c);
+                return false;
+            }
+        } else if (arg_is(c, j, "match") && has_next) {
+            j++;
+            o->pat = c->argv[j];
+            o->plen = c->argvlen[j];
+            if (o->plen == 1 && o->pat[0] == '*') o->pat = NULL; /* everything */
+        } else if (allow_type && arg_is(c, j, "type") && has_next) {
+            j++;
+            o->use_type = true;
+            /* An unknown type name matches no key (Redis 7.0 does not refuse it). */
+            o->type = obj_type_from_name(c->argv[j], c->argvlen[j]);
+        } else {
+            reply_err_syntax(c);
+            return false;
+        }
+    }
+    return true;
+}
 
-static void scan_collect(void *privdata, void *entry) {
+void scan_batch_init(scan_batch *b) {
+    b->len = 0;
+    b->cap = sizeof(b->inline_v) / sizeof(b->inline_v[0]);
+    b->v = b->inline_v;
+}
+
+void scan_collect(void *privdata, void *entry) {
     scan_batch *b = privdata;
     if (b->len == b->cap) {
         size_t cap = b->cap * 2;
         if (b->v == b->inline_v) {
-            b->v = cn_malloc(cap * sizeof(obj *));
-            memcpy(b->v, b->inline_v, b->len * sizeof(obj *));
+            b->v = cn_malloc(cap * sizeof(void *));
+            memcpy(b->v, b->inline_v, b->len * sizeof(void *));
         } else {
-            b->v = cn_realloc(b->v, cap * sizeof(obj *));
+            b->v = cn_realloc(b->v, cap * sizeof(void *));
         }
         b->cap = cap;
     }
     b->v[b->len++] = entry;
 }
 
+void scan_batch_deinit(scan_batch *b) {
+    if (b->v != b->inline_v) cn_free(b->v);
+    scan_batch_init(b);
+}
+
+void scan_reply_cursor(client *c, size_t cursor) {
+    char cbuf[NUM_LL_MAX_CHARS + 1];
+    int cl = snprintf(cbuf, sizeof(cbuf), "%zu", cursor);
+    reply_bulk(c, cbuf, (size_t)cl);
+}
+
 static void cmd_scan(client *c) {
     size_t cursor;
     if (!scan_cursor_or_reply(c, 1, &cursor)) return;
-
-    long long count = 10;
-    const char *pat = NULL;
-    size_t plen = 0;
-    bool use_type = false;
-    int type = -1;
-    for (int j = 2; j < c->argc; j++) {
-        bool has_next = j + 1 < c->argc;
-        if (arg_is(c, j, "count") && has_next) {
-            if (!arg_ll_or_reply(c, ++j, &count)) return;
-            if (count < 1) {
-                reply_err_syntax(c);
-                return;
-            }
-        } else if (arg_is(c, j, "match") && has_next) {
-            j++;
-            pat = c->argv[j];
-            plen = c->argvlen[j];
-            if (plen == 1 && pat[0] == '*') pat = NULL; /* everything */
-        } else if (arg_is(c, j, "type") && has_next) {
-            j++;
-            use_type = true;
-            /* An unknown type name matches no key (Redis 7.0 does not refuse it). */
-            type = obj_type_from_name(c->argv[j], c->argvlen[j]);
-        } else {
-            reply_err_syntax(c);
-            return;
-        }
-    }
+    scan_opts opt;
+    if (!scan_opts_or_reply(c, 2, true, &opt)) return;
+    long long count = opt.count;
+    const char *pat = opt.pat;
+    size_t plen = opt.plen;
 
     /* Visit buckets until COUNT keys are collected, with at most 10*COUNT calls
      * so that a sparse table does not make one call long. */
-    scan_batch b = {.len = 0, .cap = 64};
-    b.v = b.inline_v;
+    scan_batch b;
+    scan_batch_init(&b);
     long long maxiter = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
         cursor = ht_scan(c->db->keys, cursor, scan_collect, &b);
@@ -325,11 +340,11 @@ static void cmd_scan(client *c) {
         obj *o = b.v[i];
         if (pat && !glob_match(pat, plen, obj_key(o), obj_keylen(o), false)) continue;
         bool gone = db_is_expired(o);
-        if (use_type) {
+        if (opt.use_type) {
             /* Redis looks each candidate up to read its type: count it as it does. */
             if (gone) server.stat_keyspace_misses++;
             else server.stat_keyspace_hits++;
-            if ((int)o->type != type && !gone) continue;
+            if ((int)o->type != opt.type && !gone) continue;
         }
         if (gone) {
             size_t kl = obj_keylen(o), need = elen + sizeof(size_t) + kl;
@@ -346,13 +361,14 @@ static void cmd_scan(client *c) {
         b.v[kept++] = o;
     }
 
-    char cbuf[NUM_LL_MAX_CHARS + 1];
-    int cl = snprintf(cbuf, sizeof(cbuf), "%zu", cursor);
     reply_array(c, 2);
-    reply_bulk(c, cbuf, (size_t)cl);
+    scan_reply_cursor(c, cursor);
     reply_array(c, (long)kept);
-    for (size_t i = 0; i < kept; i++) reply_bulk(c, obj_key(b.v[i]), obj_keylen(b.v[i]));
-    if (b.v != b.inline_v) cn_free(b.v);
+    for (size_t i = 0; i < kept; i++) {
+        const obj *o = b.v[i];
+        reply_bulk(c, obj_key(o), obj_keylen(o));
+    }
+    scan_batch_deinit(&b);
 
     for (size_t off = 0; nexp--;) {
         size_t kl;
@@ -414,13 +430,7 @@ static void cmd_move(client *c) {
         return;
     }
     obj *o = db_lookup_write(c->db, key, klen);
-    /* db_copy_to touches only the other db, so o stays valid until the delete. */
-    if (!o || !db_copy_to(to, o, key, klen, false)) {
-        reply_int(c, 0);
-        return;
-    }
-    db_delete(c->db, key, klen);
-    reply_int(c, 1);
+    reply_int(c, o && db_move(c->db, to, o) ? 1 : 0);
 }
 
 /* ---------------------------------------------------------------- databases */

@@ -682,7 +682,8 @@ static void cmd_debug(client *c) {
         char buf[256];
         snprintf(buf, sizeof(buf),
                  "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%u",
-                 (void *)o, obj_encoding_name(o), obj_strlen(o), o->lru,
+                 (void *)o, obj_encoding_name(o),
+                 o->type == OBJ_STRING ? obj_strlen(o) : obj_mem_usage(o), o->lru,
                  (server.lruclock - o->lru) & OBJ_LRU_MAX);
         reply_simple(c, buf);
     } else if (arg_is(c, 1, "help")) {

@@ -45,6 +45,7 @@ enum {
     CMD_SENTINEL = 1 << 14,
     CMD_NO_MULTI = 1 << 15,
     CMD_ALLOW_BUSY = 1 << 16,
+    CMD_MOVABLE_KEYS = 1 << 17, /* keys found by a keynum/keyword spec (LMPOP, ...) */
 };
 
 /* ACL categories (as Redis names them, for COMMAND INFO and later ACLs). */
@@ -177,5 +178,8 @@ extern command cmd_table_string[];
 extern command cmd_table_keys[];
 extern command cmd_table_conn[];
 extern command cmd_table_server[];
+extern command cmd_table_hash[];
+extern command cmd_table_set[];
+extern command cmd_table_list[];
 
 #endif

@@ -179,6 +179,24 @@ static const cfg_directive directives[] = {
     {.name = "client-query-buffer-limit", .type = CFG_MEMORY, FIELD(client_query_buffer_limit),
      .min = CONFIG_MIN_BULK_LIMIT, .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_QUERY_BUF_LIMIT},
     {.name = "client-output-buffer-limit", .type = CFG_OBUF},
+    /* Data types: when a small encoding converts to the large one. */
+    {.name = "hash-max-listpack-entries", .alias = "hash-max-ziplist-entries", .type = CFG_INT,
+     FIELD(hash_max_listpack_entries), .min = 0, .max = LLONG_MAX,
+     .def_n = CONFIG_DEFAULT_HASH_MAX_LISTPACK_ENTRIES},
+    {.name = "hash-max-listpack-value", .alias = "hash-max-ziplist-value", .type = CFG_MEMORY,
+     FIELD(hash_max_listpack_value), .min = 0, .max = LLONG_MAX,
+     .def_n = CONFIG_DEFAULT_HASH_MAX_LISTPACK_VALUE},
+    /* Plain integers, all three, as Redis 7.2 parses them (set-max-listpack-*
+     * are 7.2's; Redis 7.0 has only set-max-intset-entries). */
+    {.name = "set-max-intset-entries", .type = CFG_INT, FIELD(set_max_intset_entries), .min = 0,
+     .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_SET_MAX_INTSET_ENTRIES},
+    {.name = "set-max-listpack-entries", .type = CFG_INT, FIELD(set_max_listpack_entries),
+     .min = 0, .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_SET_MAX_LISTPACK_ENTRIES},
+    {.name = "set-max-listpack-value", .type = CFG_INT, FIELD(set_max_listpack_value), .min = 0,
+     .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_SET_MAX_LISTPACK_VALUE},
+    {.name = "list-max-listpack-size", .alias = "list-max-ziplist-size", .type = CFG_INT,
+     FIELD(list_max_listpack_size), .min = INT_MIN, .max = INT_MAX,
+     .def_n = CONFIG_DEFAULT_LIST_MAX_LISTPACK_SIZE},
     {.name = "hz", .type = CFG_INT, FIELD(hz), .min = 0, .max = INT_MAX,
      .clamp_lo = CONFIG_MIN_HZ, .clamp_hi = CONFIG_MAX_HZ, .def_n = CONFIG_DEFAULT_HZ},
     /* Slow log and latency. */
@@ -1163,12 +1181,17 @@ static void cmd_config_set(client *c) {
     cfg_value *ov = cn_calloc((size_t)n, sizeof(*ov));
     bool *changed = cn_calloc((size_t)n, sizeof(*changed));
     cfg_apply_fn **tried = cn_calloc((size_t)n, sizeof(*tried));
+    /* The name each one is reported under: its alias when given by it (Redis
+     * 7.0 treats an alias as a directive of its own: "x y alias-of-x z" is no
+     * duplicate, the last value wins). */
+    const char **names = cn_calloc((size_t)n, sizeof(*names));
     int ntried = 0;
     char err[512];
 
     for (int i = 0; i < n; i++) {
         const char *name = c->argv[2 + 2 * i];
-        const cfg_directive *d = cfg_lookup(name, c->argvlen[2 + 2 * i]);
+        size_t nlen = c->argvlen[2 + 2 * i];
+        const cfg_directive *d = cfg_lookup(name, nlen);
         const char *why = NULL;
         if (!d) {
             reply_errorf(c, "ERR Unknown option or number of arguments for CONFIG SET - '%s'",
@@ -1178,8 +1201,10 @@ static void cmd_config_set(client *c) {
         if (d->flags & CFG_IMMUTABLE) why = "can't set immutable config";
         else if ((d->flags & CFG_PROTECTED) && !config_access_allowed(c, enable_protected_configs))
             why = "can't set protected config";
+        names[i] = d->alias && strlen(d->alias) == nlen && strncasecmp(d->alias, name, nlen) == 0
+                       ? d->alias : d->name;
         for (int j = 0; j < i && !why; j++)
-            if (ds[j] == d) why = "duplicate parameter";
+            if (ds[j] == d && names[j] == names[i]) why = "duplicate parameter";
         if (why) {
             reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
                          name, why);
@@ -1199,14 +1224,16 @@ static void cmd_config_set(client *c) {
         int rc = cfg_parse_words(ds[i], words, argv, lens, &nv[i], err, sizeof(err));
         if (rc != CN_OK) {
             reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
-                         ds[i]->name, err);
+                         names[i], err);
             goto done;
         }
     }
 
-    /* Store everything, then put the changes into effect. */
+    /* Store everything, then put the changes into effect. The old values are all
+     * read first: a directive set twice (by name and alias) rolls back to what
+     * it was before this command. */
+    for (int i = 0; i < n; i++) cfg_read(ds[i], &ov[i]);
     for (int i = 0; i < n; i++) {
-        cfg_read(ds[i], &ov[i]);
         changed[i] = !cfg_equal(ds[i], &ov[i], &nv[i]);
         cfg_write(ds[i], &nv[i]);
     }
@@ -1236,7 +1263,7 @@ static void cmd_config_set(client *c) {
             }
         }
         reply_errorf(c, "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
-                     ds[i]->name, err);
+                     names[i], err);
         goto done;
     }
     reply_ok(c);
@@ -1251,6 +1278,7 @@ done:
     cn_free(ov);
     cn_free(changed);
     cn_free(tried);
+    cn_free(names);
 }
 
 static void cmd_config_resetstat(client *c) {

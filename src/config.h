@@ -44,13 +44,17 @@
  * Run-time changes. Most mutable directives need nothing: their users read the
  * field each time (timeout, hz, tcp-keepalive, slowlog-*, proto-max-bulk-len,
  * client-query-buffer-limit, client-output-buffer-limit, protected-mode,
- * requirepass, latency-tracking). The others have apply callbacks, run once per
- * CONFIG SET after every value has been validated and stored, and only for values
- * that changed: loglevel -> log_set_level(); dir -> chdir(); maxclients ->
- * server_maxclients_changed(); port and bind -> server_listeners_changed() (once
- * even if both change). If a callback fails, every value of that CONFIG SET is put
- * back and every callback tried so far (the failed one too) runs again with the
- * old values, so the server ends up as before.
+ * requirepass, latency-tracking, list-max-listpack-size (new lists' nodes and
+ * the next conversion check of any list), hash-max-listpack-*: a change applies to the
+ * next write of a hash; hashes already converted stay converted; set-max-*: the
+ * same for sets). The others
+ * have apply callbacks, run once per CONFIG SET after every value has been
+ * validated and stored, and only for values that changed: loglevel ->
+ * log_set_level(); dir -> chdir(); maxclients -> server_maxclients_changed();
+ * port and bind -> server_listeners_changed() (once even if both change). If a
+ * callback fails, every value of that CONFIG SET is put back and every callback
+ * tried so far (the failed one too) runs again with the old values, so the
+ * server ends up as before.
  *
  * What it never does: touch a client's buffers other than through reply.h, or
  * write to anything but the config file (CONFIG REWRITE) and the log.

@@ -119,8 +119,8 @@ size_t db_expires_count(const db *d) { return d->expires.len; }
 /* ---------------------------------------------------------------- the choke point */
 
 void db_key_changed(db *d, const char *key, size_t klen) {
-    (void)d, (void)key, (void)klen;
     server.dirty++;
+    block_signal_key(d, key, klen);
 }
 
 /* Unlinks o (found under its key) from the table and the heap, and frees it. */
@@ -244,12 +244,23 @@ obj *db_set_expire(db *d, obj *o, int64_t when_ms) {
 
 void db_touch_write(db *d, obj *o) { db_key_changed(d, obj_key(o), obj_keylen(o)); }
 
+/* Takes o out of d's table and heap without freeing it. */
+static void unlink_only(db *d, obj *o) {
+    db_key_changed(d, obj_key(o), obj_keylen(o));
+    if (o->has_expire) heap_remove(&d->expires, o);
+    ht_pop(d->keys, obj_key(o), obj_keylen(o));
+}
+
 void db_rename(db *d, obj *src, const char *dst, size_t dlen) {
-    obj *n = obj_dup(src, dst, dlen, obj_expire(src));
-    n->lru = src->lru;
-    db_key_changed(d, obj_key(src), obj_keylen(src));
-    unlink_and_free(d, src);
-    db_set(d, n);
+    unlink_only(d, src);
+    db_set(d, obj_rekey(src, dst, dlen)); /* the value moves: O(1) for any type */
+}
+
+bool db_move(db *from, db *to, obj *o) {
+    if (db_lookup_write(to, obj_key(o), obj_keylen(o))) return false;
+    unlink_only(from, o);
+    db_set(to, obj_rekey(o, obj_key(o), obj_keylen(o)));
+    return true;
 }
 
 bool db_copy_to(db *dst, const obj *o, const char *key, size_t klen, bool replace) {
@@ -274,6 +285,8 @@ void db_swap(int a, int b) {
     dbs[a].id = a;
     dbs[b].id = b;
     server.dirty++;
+    block_signal_db(&dbs[a]);
+    block_signal_db(&dbs[b]);
 }
 
 /* ---------------------------------------------------------------- expiry */

@@ -80,8 +80,11 @@ void db_touch_write(db *d, obj *o);
 void db_replace(db *d, obj *old, obj *repl);
 /* RENAME: moves src's value to dst (overwriting), keeping its TTL. */
 void db_rename(db *d, obj *src, const char *dst, size_t dlen);
-/* MOVE/COPY helpers: a copy of o into another db (fails if the key exists there
- * and !replace). */
+/* MOVE: o leaves `from` for `to` under the same key, value and TTL moved, not
+ * copied; false (nothing done) if the key exists in `to`. */
+bool db_move(db *from, db *to, obj *o);
+/* COPY: a copy of o into another db (fails if the key exists there and
+ * !replace). */
 bool db_copy_to(db *dst, const obj *o, const char *key, size_t klen, bool replace);
 /* FLUSHDB/FLUSHALL. Returns the number of keys removed. */
 long long db_flush(db *d);

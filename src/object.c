@@ -85,6 +85,31 @@ void obj_set_int(obj *o, long long v) {
     memcpy(obj_payload(o), &x, 8);
 }
 
+static const obj_value_ops *const value_ops[] = {
+    [OBJ_HASH] = &hash_value_ops,
+    [OBJ_SET] = &set_value_ops,
+    [OBJ_LIST] = &list_value_ops,
+};
+
+static bool is_aggregate(const obj *o) { return o->type != OBJ_STRING; }
+
+obj *obj_new_value(const char *key, size_t klen, int type, int encoding, void *ptr,
+                   int64_t expire_ms) {
+    obj *o = obj_alloc_key(key, klen, sizeof(void *), expire_ms);
+    o->type = (uint32_t)type;
+    o->encoding = (uint32_t)encoding;
+    obj_set_ptr(o, ptr);
+    return o;
+}
+
+void *obj_ptr(const obj *o) {
+    void *p;
+    memcpy(&p, obj_payload_c(o), sizeof(p));
+    return p;
+}
+
+void obj_set_ptr(obj *o, void *ptr) { memcpy(obj_payload(o), &ptr, sizeof(ptr)); }
+
 rawstr *obj_raw(const obj *o) {
     rawstr *r;
     memcpy(&r, obj_payload_c(o), sizeof(r));
@@ -128,6 +153,7 @@ size_t obj_strlen(const obj *o) {
 }
 
 static size_t obj_payload_len(const obj *o) {
+    if (is_aggregate(o)) return sizeof(void *);
     switch (o->encoding) {
     case OBJ_ENC_INT: return 8;
     case OBJ_ENC_EMB: {
@@ -140,6 +166,9 @@ static size_t obj_payload_len(const obj *o) {
 }
 
 obj *obj_dup(const obj *o, const char *key, size_t klen, int64_t expire_ms) {
+    if (is_aggregate(o))
+        return obj_new_value(key, klen, o->type, o->encoding,
+                             value_ops[o->type]->dup(o->encoding, obj_ptr(o)), expire_ms);
     if (o->encoding == OBJ_ENC_RAW) {
         rawstr *r = obj_raw(o);
         return obj_new_raw(key, klen, r->buf, r->len, r->len, expire_ms);
@@ -149,6 +178,17 @@ obj *obj_dup(const obj *o, const char *key, size_t klen, int64_t expire_ms) {
     n->type = o->type;
     n->encoding = o->encoding;
     memcpy(obj_payload(n), obj_payload_c(o), plen);
+    return n;
+}
+
+obj *obj_rekey(obj *o, const char *key, size_t klen) {
+    size_t plen = obj_payload_len(o);
+    obj *n = obj_alloc_key(key, klen, plen, obj_expire(o));
+    n->type = o->type;
+    n->encoding = o->encoding;
+    n->lru = o->lru;
+    memcpy(obj_payload(n), obj_payload_c(o), plen); /* inline bytes or the value's pointer */
+    cn_free(o);
     return n;
 }
 
@@ -170,13 +210,15 @@ obj *obj_resize_meta(obj *o, bool has_expire) {
 
 void obj_free(obj *o) {
     if (!o) return;
-    if (o->encoding == OBJ_ENC_RAW) cn_free(obj_raw(o));
+    if (is_aggregate(o)) value_ops[o->type]->free(o->encoding, obj_ptr(o));
+    else if (o->encoding == OBJ_ENC_RAW) cn_free(obj_raw(o));
     cn_free(o);
 }
 
 size_t obj_mem_usage(const obj *o) {
     size_t n = cn_alloc_size(o);
-    if (o->encoding == OBJ_ENC_RAW) n += cn_alloc_size(obj_raw(o));
+    if (is_aggregate(o)) n += value_ops[o->type]->mem_usage(o->encoding, obj_ptr(o));
+    else if (o->encoding == OBJ_ENC_RAW) n += cn_alloc_size(obj_raw(o));
     return n;
 }
 
@@ -188,7 +230,13 @@ const char *obj_encoding_name(const obj *o) {
     switch (o->encoding) {
     case OBJ_ENC_INT: return "int";
     case OBJ_ENC_EMB: return obj_strlen(o) <= OBJ_EMBSTR_REPORT ? "embstr" : "raw";
-    default: return "raw";
+    case OBJ_ENC_RAW: return "raw";
+    case OBJ_ENC_LISTPACK: return "listpack";
+    case OBJ_ENC_HASHTABLE: return "hashtable";
+    case OBJ_ENC_QUICKLIST: return "quicklist";
+    case OBJ_ENC_INTSET: return "intset";
+    case OBJ_ENC_SKIPLIST: return "skiplist";
+    default: return "unknown";
     }
 }
 

@@ -10,6 +10,8 @@
  *       OBJ_ENC_INT   int64 (unaligned; read with memcpy)
  *       OBJ_ENC_EMB   uint32 len, bytes, NUL   (string stored inline)
  *       OBJ_ENC_RAW   pointer to an rawstr      (growable string)
+ *       aggregates    pointer to the type's structure (OBJ_ENC_LISTPACK: a listpack,
+ *                     OBJ_ENC_HASHTABLE: an ht, ...), owned by the object
  *
  * So an 11-byte key with a 100-byte value is 8 + 11 + 4 + 101 = 124 bytes, a
  * single 128-byte jemalloc block: no dictEntry, no separate key or value.
@@ -18,6 +20,11 @@
  * Functions that change an object's size (adding an expire, converting EMB to
  * RAW) return the new pointer and free the old one: only db.c calls them,
  * because the table and the expire heap must be told (see db.h).
+ *
+ * Aggregate values (hashes, and later lists, sets, sorted sets) keep their
+ * structure behind a pointer; the type's module (cmd_hash.c, ...) supplies an
+ * obj_value_ops table so that freeing, copying and sizing work on every type
+ * without object.c knowing the structures.
  *
  * OBJECT ENCODING reports Redis's names: "int", "embstr" for strings of at most
  * 44 bytes stored inline, "raw" otherwise (Redis's observable rule), though
@@ -32,7 +39,26 @@
 #include <string.h>
 
 enum { OBJ_STRING = 0, OBJ_LIST = 1, OBJ_SET = 2, OBJ_ZSET = 3, OBJ_HASH = 4 };
-enum { OBJ_ENC_INT = 0, OBJ_ENC_EMB = 1, OBJ_ENC_RAW = 2 };
+enum {
+    OBJ_ENC_INT = 0,
+    OBJ_ENC_EMB = 1,
+    OBJ_ENC_RAW = 2,
+    OBJ_ENC_LISTPACK = 3,  /* small hashes, lists, sets, sorted sets */
+    OBJ_ENC_HASHTABLE = 4, /* large hashes and sets */
+    OBJ_ENC_QUICKLIST = 5, /* large lists */
+    OBJ_ENC_INTSET = 6,    /* small sets of integers */
+    OBJ_ENC_SKIPLIST = 7,  /* large sorted sets */
+};
+
+/* What an aggregate type's module provides for its values. */
+typedef struct obj_value_ops {
+    void (*free)(int encoding, void *ptr);
+    void *(*dup)(int encoding, const void *ptr);
+    size_t (*mem_usage)(int encoding, const void *ptr); /* bytes, allocator sizes */
+} obj_value_ops;
+extern const obj_value_ops hash_value_ops; /* cmd_hash.c */
+extern const obj_value_ops set_value_ops;  /* cmd_set.c */
+extern const obj_value_ops list_value_ops; /* cmd_list.c */
 
 #define OBJ_EMB_MAX 4096       /* strings up to this length live inline */
 #define OBJ_EMBSTR_REPORT 44   /* OBJECT ENCODING says embstr up to this length */
@@ -105,8 +131,20 @@ void obj_set_raw(obj *o, rawstr *r);
 /* Grows r so that it holds at least need bytes; returns the new pointer. */
 rawstr *rawstr_reserve(rawstr *r, size_t need) __attribute__((warn_unused_result));
 
+/* --- aggregates --- */
+/* Makes an object of type/encoding holding ptr (taken over). */
+obj *obj_new_value(const char *key, size_t klen, int type, int encoding, void *ptr,
+                   int64_t expire_ms);
+/* The structure of an aggregate; obj_set_ptr after the structure moved
+ * (e.g. a listpack reallocated) or was converted (set the encoding too). */
+void *obj_ptr(const obj *o);
+void obj_set_ptr(obj *o, void *ptr);
+
 /* A copy of o under another key (COPY, RENAME, MOVE), expire as given. */
 obj *obj_dup(const obj *o, const char *key, size_t klen, int64_t expire_ms);
+/* The value of o under another key, moved (not copied: O(1) for any type),
+ * expire kept; frees o's shell. o must already be out of every table. */
+obj *obj_rekey(obj *o, const char *key, size_t klen) __attribute__((warn_unused_result));
 /* The same object with an expire slot added or removed; frees o. Use db.h. */
 obj *obj_resize_meta(obj *o, bool has_expire) __attribute__((warn_unused_result));
 

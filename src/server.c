@@ -226,6 +226,7 @@ static command *resolve_or_reply(client *c) {
  * (server_update_time); each command's end reading is the next one's start, so a
  * pipelined command costs one clock read, not three. */
 void call(client *c) {
+    static int depth; /* call() runs again inside for blocked clients' re-runs */
     c->cmd = NULL;
     command *cmd = resolve_or_reply(c);
     if (!cmd) return;
@@ -237,12 +238,15 @@ void call(client *c) {
     int dbid = c->db->id;
     long long errors_before = server.stat_total_error_replies;
     int64_t start = server.now_us;
+    client *outer = server.current;
     server.current = c;
     c->lastcmd = cmd;
     c->flags |= CLIENT_IN_CALL;
+    depth++;
     cmd->proc(c);
+    depth--;
     c->flags &= ~CLIENT_IN_CALL;
-    server.current = NULL;
+    server.current = outer;
     server.now_us = clock_us();
     server.now_ms = server.now_us / 1000;
     long long dur = server.now_us > start ? server.now_us - start : 0;
@@ -256,6 +260,8 @@ void call(client *c) {
     if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlog_push(c, dur);
     if (server.nmonitors && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
         server_feed_monitors(c, dbid);
+    /* Keys this command pushed to serve their waiters once it is complete. */
+    if (depth == 0) block_serve_ready();
 }
 
 /* ---------------------------------------------------------------- instantaneous metrics
@@ -320,6 +326,10 @@ static void before_sleep(el_loop *loop) {
     server_update_time();
     /* Order matters: expire first, then (later) the AOF, then replies. */
     expire_cycle_fast();
+    block_serve_ready();
+    long next_timeout = block_timeouts();
+    blocking_resume_clients();
+    el_set_max_wait(server.loop, next_timeout);
     clients_handle_writes();
     clients_free_pending();
     if (server.shutdown_asap && server_prepare_shutdown(SHUTDOWN_NOFLAGS) == CN_OK)
@@ -352,6 +362,7 @@ void server_setup(void) {
     if (f) fclose(f);
     hash_set_seed(seed);
     db_setup(server.databases);
+    blocking_setup();
     command_setup();
     el_set_before_sleep(server.loop, before_sleep);
     el_add_timer(server.loop, 1, server_cron, NULL);
@@ -366,6 +377,7 @@ void server_teardown(void) {
     clients_free_pending();
     server_slowlog_reset();
     command_teardown();
+    blocking_teardown();
     db_teardown();
     cn_free(server.clients);
     cn_free(server.monitors);

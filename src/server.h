@@ -25,6 +25,7 @@
 #include "db.h"
 #include "el.h"
 #include "object.h"
+#include "blocking.h"
 #include "reply.h"
 
 #define CAIRN_VERSION "0.1.0"
@@ -50,6 +51,19 @@
 #define CONFIG_DEFAULT_QUERY_BUF_LIMIT (1024LL * 1024 * 1024)
 #define CONFIG_DEFAULT_SLOWLOG_SLOWER_THAN 10000
 #define CONFIG_DEFAULT_SLOWLOG_MAX_LEN 128
+/* A hash stays a listpack while it has at most this many fields and every field
+ * and value is at most this many bytes (Redis 7.0.15's built-in defaults). */
+#define CONFIG_DEFAULT_HASH_MAX_LISTPACK_ENTRIES 512
+#define CONFIG_DEFAULT_HASH_MAX_LISTPACK_VALUE 64
+/* A set of integers stays an intset up to this many members; a small set of
+ * strings stays a listpack up to this many members of at most this many bytes
+ * (Redis 7.2's defaults: 7.0 has no listpack sets). */
+#define CONFIG_DEFAULT_SET_MAX_INTSET_ENTRIES 512
+#define CONFIG_DEFAULT_SET_MAX_LISTPACK_ENTRIES 128
+#define CONFIG_DEFAULT_SET_MAX_LISTPACK_VALUE 64
+/* A list node (and a list in the listpack encoding) holds at most this many
+ * entries if positive, else at most 4 KB << (-n - 1) bytes (-2: 8 KB). */
+#define CONFIG_DEFAULT_LIST_MAX_LISTPACK_SIZE (-2)
 #define CONFIG_MIN_RESERVED_FDS 32
 
 /* Client flags. */
@@ -109,6 +123,7 @@ typedef struct client {
     long long commands_processed;
     uint64_t net_in, net_out;
     struct client *next_pending; /* in server.pending_write */
+    struct block_state *bstate;  /* while blocked on keys (blocking.c) */
     size_t all_index;            /* position in server.clients */
 } client;
 
@@ -199,6 +214,12 @@ struct cn_server {
     long long latency_tracking;
     int enable_debug_command; /* CONFIG_PROTECTED_NO/YES/LOCAL */
     bool jemalloc_bg_thread;
+    long long hash_max_listpack_entries; /* fields; more converts to a hashtable */
+    long long hash_max_listpack_value;   /* bytes of a field or value; longer converts */
+    long long set_max_intset_entries;    /* members of an intset; more converts */
+    long long set_max_listpack_entries;  /* members of a listpack set; more converts */
+    long long set_max_listpack_value;    /* bytes of a listpack set's member; longer converts */
+    int list_max_listpack_size;          /* fill of a list node (utils/quicklist.h) */
 };
 
 extern struct cn_server server;
@@ -227,6 +248,8 @@ client *client_create(int fd, uint32_t flags);
 void client_free(client *c);
 void client_close_async(client *c);
 void client_queue_write(client *c);
+/* Runs the commands c sent while it was blocked. */
+void client_process_pending(client *c);
 /* Writes pending replies of every queued client (before-sleep). */
 void clients_handle_writes(void);
 /* Closes clients marked CLOSE_ASAP. */
@@ -270,6 +293,33 @@ bool arg_ll_range_or_reply(client *c, int i, long long min, long long max, long 
 bool arg_double_or_reply(client *c, int i, double *out);
 /* Case-insensitive equality of argument i with a C string. */
 bool arg_is(const client *c, int i, const char *s);
+
+/* SCAN and the per-type scans (HSCAN ...), in cmd_keys.c. */
+/* The cursor of argument i as Redis reads it (strtoul), or ERR invalid cursor. */
+bool scan_cursor_or_reply(client *c, int i, size_t *out);
+typedef struct scan_opts {
+    long long count;  /* COUNT: >= 1; 10 if not given */
+    const char *pat;  /* MATCH pattern (borrowed from argv); NULL for none or "*" */
+    size_t plen;
+    bool use_type;    /* TYPE was given (SCAN only) */
+    int type;         /* its obj type, -1 if the name is unknown (matches nothing) */
+} scan_opts;
+/* Parses [MATCH pattern] [COUNT count] (and [TYPE type] when allow_type) from
+ * argv[first..]; replies Redis's error (syntax, not an integer) and returns false
+ * on a bad one. */
+bool scan_opts_or_reply(client *c, int first, bool allow_type, scan_opts *o);
+/* Collects the entries an ht_scan visits: init, ht_scan(t, cur, scan_collect, &b)
+ * any number of times, use b.v[0..b.len), deinit. */
+typedef struct scan_batch {
+    void **v;
+    size_t len, cap;
+    void *inline_v[64];
+} scan_batch;
+void scan_batch_init(scan_batch *b);
+void scan_collect(void *privdata, void *entry); /* an ht_scan_fn; privdata is a scan_batch */
+void scan_batch_deinit(scan_batch *b);
+/* Replies the cursor as SCAN does: a bulk string of its decimal digits. */
+void scan_reply_cursor(client *c, size_t cursor);
 
 static inline const char *c_arg(const client *c, int i) { return c->argv[i]; }
 static inline size_t c_len(const client *c, int i) { return c->argvlen[i]; }

@@ -1,8 +1,8 @@
 /* tests/integration/test_keys.c: generic key commands (DEL, EXPIRE family, RENAME, KEYS,
  * SCAN, COPY, OBJECT, ...) and databases (SELECT, SWAPDB, MOVE, FLUSH*, DBSIZE).
- * Every expectation was checked against Redis 7.0.15. The same commands on lists wait in
- * tests/pending/test_types_keys.c (issue 3), OBJECT FREQ under an LFU policy in
- * tests/pending/test_lfu.c (issue 6). */
+ * Every expectation was checked against Redis 7.0.15. The same commands on lists are in
+ * test_types_keys.c; OBJECT FREQ under an LFU policy waits in tests/pending/test_lfu.c
+ * (issue 6). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

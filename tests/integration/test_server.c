@@ -2,7 +2,7 @@
  * DEBUG SLEEP, MONITOR, SLOWLOG, SHUTDOWN) and start-up configuration (command-line
  * overrides, config files with quoting and include, refusal of unknown directives).
  * Every expectation was checked against Redis 7.0.15. The WRONGTYPE counts of commandstats
- * and errorstats wait in tests/pending/test_types_wrongtype.c for lists (issue 3). */
+ * and errorstats are in test_types_wrongtype.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>

@@ -1,7 +1,7 @@
 /* tests/integration/test_strings.c: string commands, their options, replies and exact
  * error texts, encodings, binary safety and a 100 MB value, against a running server.
  * Every expectation was checked against Redis 7.0.15. The same commands against a key of
- * another type (WRONGTYPE) wait in tests/pending/test_types_wrongtype.c for lists (issue 3). */
+ * another type (WRONGTYPE) are in test_types_wrongtype.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

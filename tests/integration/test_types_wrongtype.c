@@ -1,10 +1,8 @@
-/* tests/pending/test_types_wrongtype.c: string commands against a key of another type
- * (WRONGTYPE, or a type-agnostic overwrite), and the WRONGTYPE counts of commandstats and
- * errorstats. Moved out of tests/integration/test_strings.c and test_server.c because they
- * need a list (RPUSH) to make the other-typed key.
- *
- * PENDING: not built by the Makefile. Move into tests/integration/ when lists land
- * (issue 3).
+/* tests/integration/test_types_wrongtype.c: string commands against a key of another
+ * type (WRONGTYPE, or a type-agnostic overwrite), and the WRONGTYPE counts of
+ * commandstats and errorstats. Kept apart from test_strings.c and test_server.c because
+ * they need a list (RPUSH) to make the other-typed key; list commands against other
+ * types are in test_list.c.
  *
  * Every expectation was checked against Redis 7.0.15. */
 #include <stdlib.h>
