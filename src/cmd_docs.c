@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../utils/num.h"
 #include "server.h"
 
 /* ---------------------------------------------------------------- the parsed form */
@@ -744,4 +745,61 @@ void cmd_docs_reply_docs(client *c, const command *cmd) {
             cmd_docs_reply_docs(c, &cmd->subcommands[i]);
         }
     }
+}
+
+/* ---------------------------------------------------------------- key positions */
+
+bool cmd_docs_has_keys(const command *cmd) { return cmd->docs && cmd->docs->nspecs > 0; }
+
+int cmd_docs_key_positions(const command *cmd, int argc, const char *const *argv,
+                           const size_t *argvlen, int *pos, int max) {
+    int n = 0;
+    if (!cmd->docs) return 0;
+    for (int s = 0; s < cmd->docs->nspecs; s++) {
+        const key_spec *ks = &cmd->docs->specs[s];
+        /* Where the keys begin. */
+        int begin = -1;
+        if (ks->bs == BS_INDEX) {
+            begin = ks->bs_pos;
+        } else if (ks->bs == BS_KEYWORD) {
+            int from = ks->bs_pos >= 0 ? ks->bs_pos : argc + ks->bs_pos;
+            int step = ks->bs_pos >= 0 ? 1 : -1;
+            size_t klen = strlen(ks->keyword);
+            for (int i = from; i > 0 && i < argc; i += step) {
+                if (argvlen[i] == klen && strncasecmp(argv[i], ks->keyword, klen) == 0) {
+                    begin = i + 1;
+                    break;
+                }
+            }
+        }
+        if (begin <= 0 || begin >= argc) continue;
+        /* Which ones follow. */
+        int first, last, step;
+        if (ks->fk == FK_RANGE) {
+            first = begin;
+            step = ks->fk_b > 0 ? ks->fk_b : 1;
+            if (ks->fk_a >= 0) {
+                last = begin + ks->fk_a;
+            } else if (ks->fk_a == -1 && ks->fk_c > 1) {
+                last = begin + (argc - 1 - begin) / ks->fk_c; /* a fraction of the rest */
+            } else {
+                last = argc + ks->fk_a;
+            }
+        } else if (ks->fk == FK_KEYNUM) {
+            int idx = begin + ks->fk_a;
+            if (idx >= argc) return -1;
+            long long numkeys;
+            if (!num_parse_ll(argv[idx], argvlen[idx], &numkeys) || numkeys < 0) return -1;
+            first = begin + ks->fk_b;
+            step = ks->fk_c > 0 ? ks->fk_c : 1;
+            if (numkeys == 0) continue;
+            if ((long long)first + (numkeys - 1) * step >= argc) return -1;
+            last = first + (int)(numkeys - 1) * step;
+        } else {
+            continue;
+        }
+        if (last >= argc) last = argc - 1;
+        for (int i = first; i <= last && n < max; i += step) pos[n++] = i;
+    }
+    return n;
 }

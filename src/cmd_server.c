@@ -502,25 +502,28 @@ static void cmd_command_getkeys(client *c) {
     int argc = c->argc - 2;
     if (cmd && cmd->subcommands && !cmd->proc && argc >= 2)
         cmd = command_lookup_sub(cmd, c->argv[3], c->argvlen[3]);
+    /* Redis 7.0's order of checks. */
     if (!cmd) {
         reply_error(c, "ERR Invalid command specified");
+        return;
+    }
+    if (!cmd_docs_has_keys(cmd)) {
+        reply_error(c, "ERR The command has no key arguments");
         return;
     }
     if (!command_arity_ok(cmd, argc)) {
         reply_error(c, "ERR Invalid number of arguments specified for command");
         return;
     }
-    if (cmd->first_key <= 0) {
-        reply_error(c, "ERR The command has no key arguments");
-        return;
+    int *pos = cn_malloc(sizeof(int) * (size_t)argc);
+    int n = cmd_docs_key_positions(cmd, argc, c->argv + 2, c->argvlen + 2, pos, argc);
+    if (n <= 0) {
+        reply_error(c, "ERR Invalid arguments specified for command");
+    } else {
+        reply_array(c, n);
+        for (int j = 0; j < n; j++) reply_bulk(c, c->argv[pos[j] + 2], c->argvlen[pos[j] + 2]);
     }
-    int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
-    if (last >= argc) last = argc - 1;
-    long n = 0;
-    for (int j = cmd->first_key; j <= last; j += cmd->key_step) n++;
-    reply_array(c, n);
-    for (int j = cmd->first_key; j <= last; j += cmd->key_step)
-        reply_bulk(c, c->argv[j + 2], c->argvlen[j + 2]);
+    cn_free(pos);
 }
 
 static void cmd_command_help(client *c) {

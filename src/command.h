@@ -170,6 +170,13 @@ void cmd_docs_teardown(command *cmd);
 void cmd_docs_reply_info(client *c, const command *cmd);
 /* One COMMAND DOCS value: the doc map of cmd (the caller writes the name). */
 void cmd_docs_reply_docs(client *c, const command *cmd);
+/* The argument positions of cmd's keys in argv (argv[0] is the command name),
+ * from its key specs as COMMAND GETKEYS reads them: up to max positions in pos.
+ * Returns how many, or -1 if the arguments do not make sense (a bad numkeys).
+ * A command without key specs has none: see cmd_docs_has_keys. */
+int cmd_docs_key_positions(const command *cmd, int argc, const char *const *argv,
+                           const size_t *argvlen, int *pos, int max);
+bool cmd_docs_has_keys(const command *cmd);
 /* The ACL category bit named name ("read", no '@', any case); 0 if unknown. */
 uint32_t cmd_docs_acl_category(const char *name);
 

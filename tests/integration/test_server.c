@@ -489,6 +489,11 @@ static void t_command(void) {
     }
     freeReplyObject(r);
     EXPECT_ARRAY_STRS(c, NULL, 0, "COMMAND DOCS nosuchcommand");
+    /* GETKEYS follows the key specs, numkeys included. */
+    EXPECT_ARRAY_STRS(c, ((const char *[]){"a", "b"}), 2, "COMMAND GETKEYS MSET a 1 b 2");
+    EXPECT_ARRAY_STRS(c, ((const char *[]){"x", "y"}), 2, "COMMAND GETKEYS LMPOP 2 x y LEFT");
+    EXPECT_ERR(c, "ERR Invalid arguments specified for command", "COMMAND GETKEYS LMPOP 5 a b LEFT");
+    EXPECT_ERR(c, "ERR The command has no key arguments", "COMMAND GETKEYS PING x");
     /* LIST: every command name, subcommands as "parent|sub". */
     r = CMD(c, "COMMAND LIST");
     if (CHECK_REPLY_ARRAY(r, -1)) {
