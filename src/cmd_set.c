@@ -436,11 +436,17 @@ static inline size_t rng_below(size_t n) {
     return (size_t)(((unsigned __int128)rng_next() * n) >> 64);
 }
 
+/* The state, seeded, for intset_random_index(), which advances it itself. */
+static inline uint64_t *rng(void) {
+    if (rng_state == 0) (void)rng_next();
+    return &rng_state;
+}
+
 /* A random member of a non-empty set (borrowing it, for a listpack or a
  * hashtable). For a listpack, *pp (if not NULL) gets its entry. */
 static void setv_random(setv v, member *m, unsigned char **pp) {
     switch (v.enc) {
-    case OBJ_ENC_INTSET: member_int_init(m, intset_random(v.ptr, &rng_state)); break;
+    case OBJ_ENC_INTSET: member_int_init(m, intset_random(v.ptr, rng())); break;
     case OBJ_ENC_LISTPACK: {
         unsigned char *p = lp_seek(v.ptr, (long)rng_below(lp_count(v.ptr)));
         member_from_lp(m, p);
@@ -669,7 +675,7 @@ static void cmd_smembers(client *c) {
 /* Removes a random member of the non-empty set v, replying it. */
 static void setv_pop_random_reply(client *c, setv *v) {
     if (v->enc == OBJ_ENC_INTSET) {
-        uint32_t i = intset_random_index(v->ptr, &rng_state);
+        uint32_t i = intset_random_index(v->ptr, rng());
         reply_bulk_ll(c, intset_get(v->ptr, i));
         v->ptr = intset_remove_at(v->ptr, i);
     } else if (v->enc == OBJ_ENC_LISTPACK) {
@@ -930,7 +936,8 @@ static void sinter_generic(client *c, int first, int n, int mode, int dst, size_
     }
     /* Walk the smallest; every other set is probed for each of its members. */
     qsort(a.sets, (size_t)n, sizeof(setv), cmp_setv_len);
-    setv result = setv_new_intset();
+    setv result = {0};
+    if (mode == INTER_STORE) result = setv_new_intset();
     void *h = mode == INTER_REPLY ? reply_deferred(c) : NULL;
     size_t card = 0;
     set_iter it;
@@ -951,7 +958,6 @@ static void sinter_generic(client *c, int first, int n, int mode, int dst, size_
     if (mode == INTER_STORE) {
         store_result(c, dst, result);
     } else {
-        setv_free(result);
         if (mode == INTER_CARD) reply_int(c, (long long)card);
         else reply_set_deferred(c, h, '~', (long)card);
     }
@@ -1018,7 +1024,8 @@ static void sdiff_generic(client *c, int first, bool store) {
     set_args a;
     set_args_init(&a, n);
     if (!lookup_sets_or_reply(c, first, n, store, a.sets, a.present)) goto done;
-    setv result = setv_new_intset();
+    setv result = {0};
+    if (store) result = setv_new_intset();
     void *h = store ? NULL : reply_deferred(c);
     size_t card = 0;
     bool same = false; /* the first key given again: nothing can be left */
@@ -1037,12 +1044,8 @@ static void sdiff_generic(client *c, int first, bool store) {
         }
         set_iter_deinit(&it);
     }
-    if (store) {
-        store_result(c, 1, result);
-    } else {
-        setv_free(result);
-        reply_set_deferred(c, h, '~', (long)card);
-    }
+    if (store) store_result(c, 1, result);
+    else reply_set_deferred(c, h, '~', (long)card);
 done:
     set_args_deinit(&a);
 }
