@@ -278,6 +278,16 @@ static obj *lookup_list_write(client *c, int i, bool *wrong) {
     return *wrong ? NULL : o;
 }
 
+/* A source key of a pop: as lookup_list_write, except that a blocked client's
+ * re-run passes over a key of another type and keeps waiting, as Redis 7.0
+ * does (only the first run replies WRONGTYPE). */
+static obj *lookup_list_source(client *c, int i, bool *wrong) {
+    if (!client_is_blocked(c)) return lookup_list_write(c, i, wrong);
+    obj *o = db_lookup_write(c->db, c->argv[i], c->argvlen[i]);
+    *wrong = false;
+    return o && o->type == OBJ_LIST ? o : NULL;
+}
+
 /* Redis's getLongFromObjectOrReply: an integer argument (long). */
 static bool arg_long_or_reply(client *c, int i, long *out) {
     long long v;
@@ -421,7 +431,7 @@ static void cmd_rpop(client *c) { pop_generic(c, LIST_TAIL); }
 static bool list_mpop_serve(client *c, int first, int nkeys, int where, long count) {
     for (int j = first; j < first + nkeys; j++) {
         bool wrong;
-        obj *o = lookup_list_write(c, j, &wrong);
+        obj *o = lookup_list_source(c, j, &wrong);
         if (wrong) return true;
         if (!o) continue;
         list_pop_serve(c, o, c->argv[j], c->argvlen[j], where, count, POP_REPLY_KEY_ARRAY);
@@ -550,7 +560,7 @@ static void blocking_pop(client *c, int where) {
     if (!timeout_arg_or_reply(c, c->argc - 1, &deadline)) return;
     for (int j = 1; j < c->argc - 1; j++) {
         bool wrong;
-        obj *o = lookup_list_write(c, j, &wrong);
+        obj *o = lookup_list_source(c, j, &wrong);
         if (wrong) return;
         if (!o) continue;
         list_pop_serve(c, o, c->argv[j], c->argvlen[j], where, 1, POP_REPLY_KEY_ONE);
@@ -567,7 +577,7 @@ static void blocking_move(client *c, int wherefrom, int whereto, int timeout_idx
     int64_t deadline;
     if (!timeout_arg_or_reply(c, timeout_idx, &deadline)) return;
     bool wrong;
-    obj *src = lookup_list_write(c, 1, &wrong);
+    obj *src = lookup_list_source(c, 1, &wrong);
     if (wrong) return;
     if (!src) {
         block_on_keys(c, 1, 1, 1, deadline);

@@ -9,8 +9,9 @@
  * past stores the key and lets lazy expiry remove it, GETEX parses its expire
  * value only once the key is known to be a string.
  *
- * Every keyspace change goes through db.h. Values that grow (APPEND, SETRANGE)
- * become RAW objects, as in Redis, and then grow in place.
+ * Every keyspace change goes through db.h. Values that are written into
+ * (APPEND, SETRANGE, and SETBIT/BITFIELD in cmd_bitops.c) become RAW objects, as
+ * in Redis, and then grow in place: string_write_begin/end below.
  */
 #include <limits.h>
 #include <math.h>
@@ -43,27 +44,38 @@ static bool check_string_length_or_reply(client *c, unsigned long long size,
     return true;
 }
 
-/* A RAW copy of string object o (same key and TTL) with room for cap bytes, not
- * yet in the keyspace: fill it, then db_replace(d, o, copy). */
-static obj *string_raw_copy(const obj *o, size_t cap) {
-    char buf[32];
-    size_t len;
-    const char *s = obj_str(o, buf, &len);
-    return obj_new_raw(obj_key(o), obj_keylen(o), s, len, cap > len ? cap : len, obj_expire(o));
+/* ---------------------------------------------------------------- writable strings
+ * (see server.h; APPEND and SETRANGE here, SETBIT and BITFIELD in cmd_bitops.c) */
+
+obj *string_write_begin(obj *o, const char *key, size_t klen, size_t minlen) {
+    obj *w;
+    if (!o) {
+        w = obj_new_raw(key, klen, NULL, 0, minlen, OBJ_NO_EXPIRE);
+    } else if (o->encoding == OBJ_ENC_RAW) {
+        w = o;
+    } else {
+        /* Like Redis, a string that is written into becomes "raw". */
+        char buf[32];
+        size_t len;
+        const char *s = obj_str(o, buf, &len);
+        w = obj_new_raw(obj_key(o), obj_keylen(o), s, len, len > minlen ? len : minlen,
+                        obj_expire(o));
+    }
+    rawstr *r = obj_raw(w);
+    if (r->len < minlen) {
+        r = rawstr_reserve(r, minlen);
+        memset(r->buf + r->len, 0, minlen - r->len);
+        r->len = minlen;
+        r->buf[minlen] = '\0';
+        obj_set_raw(w, r);
+    }
+    return w;
 }
 
-/* Writes len bytes at offset into o's rawstr (RAW encoding), zero-filling any
- * gap after the current end; the string grows as needed. */
-static void raw_write(obj *o, size_t offset, const char *s, size_t len) {
-    rawstr *r = obj_raw(o);
-    size_t end = offset + len;
-    size_t newlen = end > r->len ? end : r->len;
-    r = rawstr_reserve(r, newlen);
-    if (offset > r->len) memset(r->buf + r->len, 0, offset - r->len);
-    memcpy(r->buf + offset, s, len);
-    r->len = newlen;
-    r->buf[newlen] = '\0';
-    obj_set_raw(o, r);
+void string_write_end(db *d, obj *o, obj *w) {
+    if (!o) db_set(d, w);
+    else if (w != o) db_replace(d, o, w);
+    else db_touch_write(d, o);
 }
 
 enum { UNIT_SECONDS, UNIT_MS };
@@ -438,15 +450,9 @@ static void cmd_append(client *c) {
     }
     size_t olen = obj_strlen(o);
     if (!check_string_length_or_reply(c, olen, alen)) return;
-    if (o->encoding == OBJ_ENC_RAW) {
-        raw_write(o, olen, add, alen);
-        db_touch_write(c->db, o);
-    } else {
-        /* Like Redis, a value that is appended to becomes "raw". */
-        obj *n = string_raw_copy(o, olen + alen);
-        raw_write(n, olen, add, alen);
-        db_replace(c->db, o, n);
-    }
+    obj *w = string_write_begin(o, key, klen, olen + alen);
+    memcpy(obj_raw(w)->buf + olen, add, alen);
+    string_write_end(c->db, o, w);
     reply_int(c, (long long)(olen + alen));
 }
 
@@ -513,18 +519,9 @@ static void cmd_setrange(client *c) {
 
     size_t need = (size_t)offset + vlen;
     size_t newlen = need > olen ? need : olen;
-    if (!o) {
-        obj *n = obj_new_raw(key, klen, NULL, 0, newlen, OBJ_NO_EXPIRE);
-        raw_write(n, (size_t)offset, val, vlen);
-        db_set(c->db, n);
-    } else if (o->encoding == OBJ_ENC_RAW) {
-        raw_write(o, (size_t)offset, val, vlen);
-        db_touch_write(c->db, o);
-    } else {
-        obj *n = string_raw_copy(o, newlen);
-        raw_write(n, (size_t)offset, val, vlen);
-        db_replace(c->db, o, n);
-    }
+    obj *w = string_write_begin(o, key, klen, need);
+    memcpy(obj_raw(w)->buf + offset, val, vlen);
+    string_write_end(c->db, o, w);
     reply_int(c, (long long)newlen);
 }
 

@@ -187,6 +187,9 @@ extern command cmd_table_conn[];
 extern command cmd_table_server[];
 extern command cmd_table_hash[];
 extern command cmd_table_set[];
+extern command cmd_table_bitops[];
 extern command cmd_table_list[];
+extern command cmd_table_hll[];
+extern command cmd_table_zset[];
 
 #endif

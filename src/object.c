@@ -89,6 +89,7 @@ static const obj_value_ops *const value_ops[] = {
     [OBJ_HASH] = &hash_value_ops,
     [OBJ_SET] = &set_value_ops,
     [OBJ_LIST] = &list_value_ops,
+    [OBJ_ZSET] = &zset_value_ops,
 };
 
 static bool is_aggregate(const obj *o) { return o->type != OBJ_STRING; }

@@ -59,6 +59,7 @@ typedef struct obj_value_ops {
 extern const obj_value_ops hash_value_ops; /* cmd_hash.c */
 extern const obj_value_ops set_value_ops;  /* cmd_set.c */
 extern const obj_value_ops list_value_ops; /* cmd_list.c */
+extern const obj_value_ops zset_value_ops; /* cmd_zset.c */
 
 #define OBJ_EMB_MAX 4096       /* strings up to this length live inline */
 #define OBJ_EMBSTR_REPORT 44   /* OBJECT ENCODING says embstr up to this length */

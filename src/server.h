@@ -64,6 +64,12 @@
 /* A list node (and a list in the listpack encoding) holds at most this many
  * entries if positive, else at most 4 KB << (-n - 1) bytes (-2: 8 KB). */
 #define CONFIG_DEFAULT_LIST_MAX_LISTPACK_SIZE (-2)
+/* A sorted set stays a listpack while it has at most this many members of at
+ * most this many bytes (Redis 7.0.15's built-in defaults). */
+#define CONFIG_DEFAULT_ZSET_MAX_LISTPACK_ENTRIES 128
+#define CONFIG_DEFAULT_ZSET_MAX_LISTPACK_VALUE 64
+/* A HyperLogLog stays sparse while its whole value is at most this many bytes. */
+#define CONFIG_DEFAULT_HLL_SPARSE_MAX_BYTES 3000
 #define CONFIG_MIN_RESERVED_FDS 32
 
 /* Client flags. */
@@ -220,6 +226,9 @@ struct cn_server {
     long long set_max_listpack_entries;  /* members of a listpack set; more converts */
     long long set_max_listpack_value;    /* bytes of a listpack set's member; longer converts */
     int list_max_listpack_size;          /* fill of a list node (utils/quicklist.h) */
+    long long zset_max_listpack_entries; /* members; more converts to a skiplist */
+    long long zset_max_listpack_value;   /* bytes of a member; longer converts */
+    long long hll_sparse_max_bytes;      /* bytes of a sparse HLL value; longer goes dense */
 };
 
 extern struct cn_server server;
@@ -293,6 +302,22 @@ bool arg_ll_range_or_reply(client *c, int i, long long min, long long max, long 
 bool arg_double_or_reply(client *c, int i, double *out);
 /* Case-insensitive equality of argument i with a C string. */
 bool arg_is(const client *c, int i, const char *s);
+
+/* Writing into a string value in place (cmd_string.c: APPEND, SETRANGE; also
+ * SETBIT and BITFIELD). o is the key's string object from db_lookup_write, or
+ * NULL to create the key. begin returns the object to write into: a RAW string
+ * (as Redis makes every string it writes into) at least minlen bytes long,
+ * zero-filled past the old end. It is o itself when o was RAW (grown in
+ * place), else a new object (same key and TTL) not yet in the keyspace, which
+ * end puts there (db_set or db_replace, freeing o) or, when w == o, reports
+ * with db_touch_write. Between the two, no other keyspace write. The caller
+ * checks the length limit first.
+ *   obj *w = string_write_begin(o, key, klen, offset + len);
+ *   memcpy(obj_raw(w)->buf + offset, bytes, len);
+ *   string_write_end(c->db, o, w);
+ */
+obj *string_write_begin(obj *o, const char *key, size_t klen, size_t minlen);
+void string_write_end(db *d, obj *o, obj *w);
 
 /* SCAN and the per-type scans (HSCAN ...), in cmd_keys.c. */
 /* The cursor of argument i as Redis reads it (strtoul), or ERR invalid cursor. */

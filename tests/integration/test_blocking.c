@@ -236,6 +236,22 @@ static void t_pipeline_after_block(void) {
     redisFree(c);
 }
 
+/* A key that becomes another type while clients wait on it: they keep waiting
+ * (Redis 7.0), and are served once it is a list again. */
+static void t_wrong_type_while_waiting(void) {
+    redisContext *c = fresh(), *w = srv_connect(S);
+    send_only(w, "BLPOP q 5");
+    WAIT_FOR(blocked(c) == 1, 2000);
+    EXPECT_STATUS(c, "OK", "SET q string");
+    sleep_ms(50);
+    CHECK_EQ_INT(blocked(c), 1);
+    EXPECT_INT(c, 1, "DEL q");
+    EXPECT_INT(c, 1, "RPUSH q v");
+    expect_pair(w, "q", "v");
+    redisFree(w);
+    redisFree(c);
+}
+
 static void t_start(void) { S = srv_start(NULL); }
 static void t_stop(void) {
     CHECK(srv_stop(S));
@@ -255,6 +271,7 @@ int main(void) {
     test_run("served by LMOVE and BRPOPLPUSH pushes", t_pushed_by_other_commands);
     test_run("BLMPOP", t_blmpop);
     test_run("pipelined commands after a blocked one", t_pipeline_after_block);
+    test_run("key of another type while waiting", t_wrong_type_while_waiting);
     test_run("server exits cleanly", t_stop);
     if (S) srv_stop(S);
     return test_summary("blocking");
