@@ -3,7 +3,8 @@
  *
  * HSET HSETNX HMSET HGET HMGET HGETALL HKEYS HVALS HDEL HEXISTS HLEN HSTRLEN
  * HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN, and hash_value_ops (free, copy, size),
- * through which object.c frees, copies (COPY, RENAME, MOVE) and sizes hashes.
+ * through which object.c frees, copies (COPY, RENAME, MOVE) and sizes hashes;
+ * hash_get_field() (elements.h) for SORT's BY/GET patterns.
  *
  * Encodings, as OBJECT ENCODING names them:
  *   listpack   field, value, field, value ... in one listpack (utils/listpack.h),
@@ -40,6 +41,7 @@
 #include "../utils/ht.h"
 #include "../utils/listpack.h"
 #include "../utils/num.h"
+#include "elements.h"
 #include "server.h"
 
 /* Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack that would grow past this
@@ -299,6 +301,22 @@ const obj_value_ops hash_value_ops = {
     .dup = hash_value_dup,
     .mem_usage = hash_value_mem_usage,
 };
+
+/* ---------------------------------------------------------------- for other modules (elements.h) */
+
+bool hash_get_field(obj *o, const char *f, size_t flen, char *buf, const char **s,
+                    size_t *len) {
+    lp_value v;
+    if (!hash_get(o, f, flen, &v)) return false;
+    if (v.str) {
+        *s = v.str;
+        *len = v.len;
+    } else {
+        *len = num_fmt_ll(buf, v.ll);
+        *s = buf;
+    }
+    return true;
+}
 
 /* ---------------------------------------------------------------- command helpers */
 

@@ -3,7 +3,8 @@
  *
  * LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LRANGE LINDEX LSET LREM LTRIM
  * LINSERT LPOS LMOVE RPOPLPUSH LMPOP, and list_value_ops (free, copy, size),
- * through which object.c frees, copies (COPY, RENAME, MOVE) and sizes lists.
+ * through which object.c frees, copies (COPY, RENAME, MOVE) and sizes lists;
+ * list_each() and list_from_elements() (elements.h) for SORT.
  *
  * Encodings, as OBJECT ENCODING names them (Redis 7.2's scheme; Redis 7.0
  * calls every list "quicklist"):
@@ -49,6 +50,7 @@
 #include "../utils/listpack.h"
 #include "../utils/num.h"
 #include "../utils/quicklist.h"
+#include "elements.h"
 #include "server.h"
 
 /* The longest element a list takes (Redis's LIST_MAX_ITEM_SIZE). */
@@ -265,6 +267,29 @@ static inline void reply_value(client *c, const lp_value *v) {
         reply_bulk(c, v->str, v->len);
     else
         reply_bulk_ll(c, v->ll);
+}
+
+/* ---------------------------------------------------------------- for other modules (elements.h) */
+
+void list_each(obj *o, elem_fn *fn, void *ud) {
+    list_iter it;
+    lp_value v;
+    char buf[LP_INTBUF];
+    list_iter_init(&it, o, 0, true);
+    while (list_iter_next(&it, &v)) {
+        if (v.str) fn(ud, v.str, v.len);
+        else fn(ud, buf, num_fmt_ll(buf, v.ll));
+    }
+}
+
+obj *list_from_elements(const char *key, size_t klen, size_t n, const char *const *s,
+                        const size_t *len) {
+    obj *o = list_create(key, klen);
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++) bytes += len[i];
+    list_grow_check(o, bytes, n);
+    for (size_t i = 0; i < n; i++) list_push(o, LIST_TAIL, s[i], len[i]);
+    return o;
 }
 
 /* ---------------------------------------------------------------- argument helpers */

@@ -516,7 +516,8 @@ static void cmd_command_getkeys(client *c) {
         return;
     }
     int *pos = cn_malloc(sizeof(int) * (size_t)argc);
-    int n = cmd_docs_key_positions(cmd, argc, c->argv + 2, c->argvlen + 2, pos, argc);
+    int n = cmd->getkeys ? cmd->getkeys(argc, c->argv + 2, c->argvlen + 2, pos, argc)
+                         : cmd_docs_key_positions(cmd, argc, c->argv + 2, c->argvlen + 2, pos, argc);
     if (n <= 0) {
         reply_error(c, "ERR Invalid arguments specified for command");
     } else {

@@ -4,7 +4,9 @@
  * SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD SPOP SRANDMEMBER SMOVE SINTER
  * SINTERCARD SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN, and
  * set_value_ops (free, copy, size), through which object.c frees, copies
- * (COPY, RENAME, MOVE) and sizes sets.
+ * (COPY, RENAME, MOVE) and sizes sets, and the read-only view of set.h
+ * (set_obj_iter_*, set_obj_len, set_obj_contains) through which ZUNION and
+ * the other sorted set operations read plain sets.
  *
  * Encodings, as OBJECT ENCODING names them:
  *   intset     an intset (utils/intset.h): sorted integers, 2-8 bytes each,
@@ -64,6 +66,7 @@
 #include "../utils/listpack.h"
 #include "../utils/num.h"
 #include "server.h"
+#include "set.h"
 
 /* Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack that would grow past this
  * converts whatever the limits say (only reachable with huge limits). */
@@ -392,6 +395,42 @@ static bool setv_has(setv v, member *m) {
         return lp_find(v.ptr, lp_first(v.ptr), s, len, 0) != NULL;
     default: s = member_str(m, &len); return ht_find(v.ptr, s, len) != NULL;
     }
+}
+
+/* ---------------------------------------------------------------- set.h
+ *
+ * The read-only view other modules use (see set.h): the iterator above plus
+ * the member it last produced, in the caller's opaque storage. */
+
+typedef struct set_obj_iter_state {
+    set_iter it;
+    member m;
+} set_obj_iter_state;
+
+_Static_assert(sizeof(set_obj_iter_state) <= SET_OBJ_ITER_BYTES,
+               "set_obj_iter too small for the iterator state");
+
+void set_obj_iter_init(set_obj_iter *it, const obj *o) {
+    set_iter_init(&((set_obj_iter_state *)it->opaque)->it, setv_of(o));
+}
+
+bool set_obj_iter_next(set_obj_iter *it, const char **m, size_t *len) {
+    set_obj_iter_state *st = (set_obj_iter_state *)it->opaque;
+    if (!set_iter_next(&st->it, &st->m)) return false;
+    *m = member_str(&st->m, len);
+    return true;
+}
+
+void set_obj_iter_deinit(set_obj_iter *it) {
+    set_iter_deinit(&((set_obj_iter_state *)it->opaque)->it);
+}
+
+size_t set_obj_len(const obj *o) { return set_len(o); }
+
+bool set_obj_contains(const obj *o, const char *m, size_t len) {
+    member mm;
+    member_str_init(&mm, m, len);
+    return setv_has(setv_of(o), &mm);
 }
 
 /* Removes m from v; true if it was there. Never converts. */

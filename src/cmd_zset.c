@@ -4,8 +4,11 @@
  * ZADD ZINCRBY ZSCORE ZMSCORE ZCARD ZCOUNT ZLEXCOUNT ZRANGE ZRANGEBYSCORE
  * ZREVRANGEBYSCORE ZRANGEBYLEX ZREVRANGEBYLEX ZREVRANGE ZRANGESTORE ZRANK
  * ZREVRANK ZREM ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREMRANGEBYLEX ZPOPMIN ZPOPMAX
- * ZMPOP BZPOPMIN BZPOPMAX BZMPOP ZRANDMEMBER ZSCAN, and zset_value_ops (free,
- * copy, size), through which object.c frees, copies and sizes sorted sets.
+ * ZMPOP BZPOPMIN BZPOPMAX BZMPOP ZRANDMEMBER ZSCAN ZUNION ZUNIONSTORE ZINTER
+ * ZINTERSTORE ZINTERCARD ZDIFF ZDIFFSTORE, and zset_value_ops (free, copy,
+ * size), through which object.c frees, copies and sizes sorted sets. The set
+ * operations also take plain sets (score 1), read through set.h. zset_each()
+ * (elements.h) lets SORT read members in score order.
  *
  * Encodings, as OBJECT ENCODING names them:
  *   listpack   member, score, member, score ... in one listpack, ordered by
@@ -19,8 +22,9 @@
  *              nodes (the list owns them), so a member is stored once.
  * Inserting a member that breaks a limit converts the set first; a set
  * converts once and never back, as in Redis. There is no empty sorted set: the
- * write that removes the last member deletes the key. Results of ZRANGESTORE
- * are built in the encoding their size and longest member call for.
+ * write that removes the last member deletes the key. Results of ZRANGESTORE,
+ * ZUNIONSTORE, ZINTERSTORE and ZDIFFSTORE are built in the encoding their size
+ * and longest member call for (an empty result deletes the destination).
  *
  * Scores in replies are Redis 7.0's: "%.17g" text (0.1 is
  * "0.10000000000000001", -0 stays "-0" in a skiplist), as a bulk string in
@@ -52,7 +56,9 @@
 #include "../utils/listpack.h"
 #include "../utils/num.h"
 #include "../utils/skiplist.h"
+#include "elements.h"
 #include "server.h"
+#include "set.h"
 
 /* A listpack that would grow past this converts whatever the limits say. */
 #define ZSET_LP_SAFE_BYTES (1u << 30)
@@ -431,6 +437,18 @@ static void zit_seek_lex(zit *it, obj *o, const zrange_lex *r, bool rev) {
             if (!zrange_lex_gte_min(m, len, r)) it->p = NULL;
             return;
         }
+    }
+}
+
+/* ---------------------------------------------------------------- for other modules (elements.h) */
+
+void zset_each(obj *o, elem_fn *fn, void *ud) {
+    if (zset_len(o) == 0) return;
+    zit it;
+    for (zit_first(&it, o, false); zit_valid(&it); zit_next(&it)) {
+        size_t len;
+        const char *m = zit_member(&it, &len);
+        fn(ud, m, len);
     }
 }
 
@@ -1403,6 +1421,309 @@ static void cmd_zscan(client *c) {
     scan_batch_deinit(&b);
 }
 
+/* ---------------------------------------------------------------- ZUNION ZINTER ZDIFF
+ *
+ * ZUNION ZUNIONSTORE ZINTER ZINTERSTORE ZINTERCARD ZDIFF ZDIFFSTORE. An input
+ * is a sorted set, a plain set (every member scored 1, read through set.h) or
+ * a missing key (empty); any other type is WRONGTYPE. All keys are looked up
+ * and type-checked before the options are parsed, as Redis 7.0 does.
+ *
+ * Scores: an input's score times its weight, NaN (0 * inf) read as 0; SUM
+ * adds in the order below and a NaN sum (inf + -inf) becomes 0. Union and
+ * intersection take the inputs smallest first (a stable sort by size; Redis
+ * orders them so too, which decides what inf + -inf + x gives); the
+ * difference keeps the first input first and scores from it alone. */
+
+enum { ZOP_UNION, ZOP_INTER, ZOP_DIFF };
+enum { ZAGG_SUM, ZAGG_MIN, ZAGG_MAX };
+
+typedef struct zsrc {
+    obj *o; /* a zset, a set, or NULL (missing) */
+    double weight;
+    size_t len;
+} zsrc;
+
+/* Walks the members of one input with their scores (1 for a plain set). */
+typedef struct zsrc_iter {
+    obj *o;
+    zit z;
+    set_obj_iter s;
+} zsrc_iter;
+
+static void zsrc_iter_init(zsrc_iter *it, const zsrc *src) {
+    it->o = src->len ? src->o : NULL;
+    if (!it->o) return;
+    if (it->o->type == OBJ_SET) set_obj_iter_init(&it->s, it->o);
+    else zit_at_rank(&it->z, it->o, 0);
+}
+
+/* The next member (valid until the next call) and its unweighted score. */
+static bool zsrc_iter_next(zsrc_iter *it, const char **m, size_t *len, double *score) {
+    if (!it->o) return false;
+    if (it->o->type == OBJ_SET) {
+        *score = 1.0;
+        return set_obj_iter_next(&it->s, m, len);
+    }
+    if (!zit_valid(&it->z)) return false;
+    *m = zit_member(&it->z, len);
+    *score = zit_score(&it->z);
+    zit_next(&it->z);
+    return true;
+}
+
+static void zsrc_iter_deinit(zsrc_iter *it) {
+    if (it->o && it->o->type == OBJ_SET) set_obj_iter_deinit(&it->s);
+}
+
+/* The unweighted score of m in src; false if absent. */
+static bool zsrc_score(const zsrc *src, const char *m, size_t len, double *score) {
+    if (!src->len) return false;
+    if (src->o->type == OBJ_SET) {
+        *score = 1.0;
+        return set_obj_contains(src->o, m, len);
+    }
+    return zset_score(src->o, m, len, score);
+}
+
+static inline double zweigh(double score, double weight) {
+    double v = score * weight;
+    return isnan(v) ? 0.0 : v;
+}
+
+static inline void zaggregate(double *acc, double v, int agg) {
+    if (agg == ZAGG_SUM) {
+        *acc += v;
+        if (isnan(*acc)) *acc = 0.0;
+    } else if (agg == ZAGG_MIN) {
+        if (v < *acc) *acc = v;
+    } else if (v > *acc) {
+        *acc = v;
+    }
+}
+
+/* The result: distinct members (owned copies) with their scores. */
+typedef struct zresult {
+    zpair *v;
+    size_t n, cap, maxlen;
+} zresult;
+
+static void zresult_add(zresult *r, const char *m, size_t len, double score) {
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->v = cn_realloc(r->v, r->cap * sizeof(*r->v));
+    }
+    zpair *p = &r->v[r->n++];
+    p->m = cn_malloc(len ? len : 1);
+    memcpy(p->m, m, len);
+    p->len = len;
+    p->score = score;
+    if (len > r->maxlen) r->maxlen = len;
+}
+
+/* The intersection of the inputs (sorted smallest first) into r, or only
+ * counted when r is NULL; stops after limit members when limit > 0. Returns
+ * how many members it found. */
+static size_t zinter_run(zsrc *src, int n, int agg, zresult *r, size_t limit) {
+    size_t found = 0;
+    if (src[0].len == 0) return 0; /* the smallest is empty */
+    zsrc_iter it;
+    zsrc_iter_init(&it, &src[0]);
+    const char *m;
+    size_t len;
+    double s;
+    while (zsrc_iter_next(&it, &m, &len, &s)) {
+        double acc = zweigh(s, src[0].weight), other;
+        int j = 1;
+        for (; j < n; j++) {
+            if (!zsrc_score(&src[j], m, len, &other)) break;
+            if (r) zaggregate(&acc, zweigh(other, src[j].weight), agg);
+        }
+        if (j < n) continue;
+        if (r) zresult_add(r, m, len, acc);
+        if (++found == limit) break;
+    }
+    zsrc_iter_deinit(&it);
+    return found;
+}
+
+/* The union accumulates in a table of zpairs keyed by member. */
+static const void *zpair_key(const void *e, size_t *len) {
+    const zpair *p = e;
+    *len = p->len;
+    return p->m;
+}
+static const ht_type zpair_ht_type = {.entry_key = zpair_key};
+
+static void zunion_run(zsrc *src, int n, int agg, zresult *r) {
+    ht *t = ht_create(&zpair_ht_type);
+    zpair **shells = NULL;
+    size_t ns = 0, cap = 0;
+    for (int j = 0; j < n; j++) {
+        zsrc_iter it;
+        zsrc_iter_init(&it, &src[j]);
+        const char *m;
+        size_t len;
+        double s;
+        while (zsrc_iter_next(&it, &m, &len, &s)) {
+            double v = zweigh(s, src[j].weight);
+            zpair *p = ht_find(t, m, len);
+            if (p) {
+                zaggregate(&p->score, v, agg);
+                continue;
+            }
+            if (ns == cap) {
+                cap = cap ? cap * 2 : 16;
+                shells = cn_realloc(shells, cap * sizeof(*shells));
+            }
+            p = cn_malloc(sizeof(*p));
+            p->m = cn_malloc(len ? len : 1);
+            memcpy(p->m, m, len);
+            p->len = len;
+            p->score = v;
+            ht_add(t, p);
+            shells[ns++] = p;
+            if (len > r->maxlen) r->maxlen = len;
+        }
+        zsrc_iter_deinit(&it);
+    }
+    ht_destroy(t);
+    r->v = cn_malloc((ns ? ns : 1) * sizeof(*r->v));
+    r->n = r->cap = ns;
+    for (size_t i = 0; i < ns; i++) {
+        r->v[i] = *shells[i];
+        cn_free(shells[i]);
+    }
+    cn_free(shells);
+}
+
+static void zdiff_run(zsrc *src, int n, zresult *r) {
+    zsrc_iter it;
+    zsrc_iter_init(&it, &src[0]);
+    const char *m;
+    size_t len;
+    double s, other;
+    while (zsrc_iter_next(&it, &m, &len, &s)) {
+        int j = 1;
+        while (j < n && !zsrc_score(&src[j], m, len, &other)) j++;
+        if (j == n) zresult_add(r, m, len, s);
+    }
+    zsrc_iter_deinit(&it);
+}
+
+/* Stable (insertion) sort of the inputs by size, smallest first. */
+static void zsrc_sort(zsrc *src, int n) {
+    for (int i = 1; i < n; i++) {
+        zsrc x = src[i];
+        int j = i - 1;
+        for (; j >= 0 && src[j].len > x.len; j--) src[j + 1] = src[j];
+        src[j + 1] = x;
+    }
+}
+
+/* Parses ZINTERCARD's LIMIT value: a non-negative integer. */
+static bool zlimit_or_reply(client *c, int i, long long *out) {
+    if (!num_parse_ll(c->argv[i], c->argvlen[i], out) || *out < 0) {
+        reply_error(c, "ERR LIMIT can't be negative");
+        return false;
+    }
+    return true;
+}
+
+/* All seven commands: numkeys at argv[ni], the keys after it; dst_idx is the
+ * destination's index for the STORE forms, else -1; card: ZINTERCARD. */
+static void zsetop_generic(client *c, int ni, int dst_idx, int op, bool card) {
+    long long numkeys;
+    if (!arg_ll_or_reply(c, ni, &numkeys)) return;
+    if (numkeys < 1) {
+        reply_errorf(c, "ERR at least 1 input key is needed for '%s' command", c->cmd->name);
+        return;
+    }
+    if (numkeys > c->argc - ni - 1) {
+        reply_err_syntax(c);
+        return;
+    }
+    int n = (int)numkeys;
+    zsrc inline_src[8];
+    zsrc *src = n <= 8 ? inline_src : cn_malloc(sizeof(*src) * (size_t)n);
+    for (int j = 0; j < n; j++) {
+        int k = ni + 1 + j;
+        obj *o = db_lookup_read(c->db, c->argv[k], c->argvlen[k]);
+        if (o && o->type != OBJ_ZSET && o->type != OBJ_SET) {
+            reply_err_wrongtype(c);
+            goto done;
+        }
+        src[j].o = o;
+        src[j].weight = 1.0;
+        src[j].len = !o ? 0 : o->type == OBJ_SET ? set_obj_len(o) : zset_len(o);
+    }
+    int agg = ZAGG_SUM;
+    bool withscores = false;
+    long long limit = 0;
+    for (int j = ni + 1 + n; j < c->argc; j++) {
+        int left = c->argc - j - 1;
+        if (op != ZOP_DIFF && !card && arg_is(c, j, "weights") && left >= n) {
+            for (int w = 0; w < n; w++) {
+                j++;
+                if (!num_parse_double(c->argv[j], c->argvlen[j], &src[w].weight)) {
+                    reply_error(c, "ERR weight value is not a float");
+                    goto done;
+                }
+            }
+        } else if (op != ZOP_DIFF && !card && arg_is(c, j, "aggregate") && left >= 1) {
+            j++;
+            if (arg_is(c, j, "sum")) agg = ZAGG_SUM;
+            else if (arg_is(c, j, "min")) agg = ZAGG_MIN;
+            else if (arg_is(c, j, "max")) agg = ZAGG_MAX;
+            else {
+                reply_err_syntax(c);
+                goto done;
+            }
+        } else if (card && arg_is(c, j, "limit") && left >= 1) {
+            if (!zlimit_or_reply(c, ++j, &limit)) goto done;
+        } else if (dst_idx < 0 && !card && arg_is(c, j, "withscores")) {
+            withscores = true;
+        } else {
+            reply_err_syntax(c);
+            goto done;
+        }
+    }
+
+    zresult r = {0};
+    if (op != ZOP_DIFF) zsrc_sort(src, n);
+    if (card) {
+        reply_int(c, (long long)zinter_run(src, n, agg, NULL, (size_t)limit));
+        goto done;
+    }
+    if (op == ZOP_INTER) zinter_run(src, n, agg, &r, 0);
+    else if (op == ZOP_UNION) zunion_run(src, n, agg, &r);
+    else zdiff_run(src, n, &r);
+    if (dst_idx >= 0) {
+        const char *dk = c->argv[dst_idx];
+        size_t dl = c->argvlen[dst_idx];
+        if (r.n == 0) db_delete(c->db, dk, dl);
+        else db_set(c->db, zset_from_pairs(dk, dl, r.v, r.n, r.maxlen, false));
+        reply_int(c, (long long)r.n);
+    } else {
+        qsort(r.v, r.n, sizeof(*r.v), zpair_cmp);
+        reply_array(c, (long)r.n * (withscores && c->resp == 2 ? 2 : 1));
+        for (size_t i = 0; i < r.n; i++) {
+            reply_elem(c, r.v[i].m, r.v[i].len, r.v[i].score, withscores);
+            cn_free(r.v[i].m);
+        }
+    }
+    cn_free(r.v);
+done:
+    if (src != inline_src) cn_free(src);
+}
+
+static void cmd_zunion(client *c) { zsetop_generic(c, 1, -1, ZOP_UNION, false); }
+static void cmd_zunionstore(client *c) { zsetop_generic(c, 2, 1, ZOP_UNION, false); }
+static void cmd_zinter(client *c) { zsetop_generic(c, 1, -1, ZOP_INTER, false); }
+static void cmd_zinterstore(client *c) { zsetop_generic(c, 2, 1, ZOP_INTER, false); }
+static void cmd_zintercard(client *c) { zsetop_generic(c, 1, -1, ZOP_INTER, true); }
+static void cmd_zdiff(client *c) { zsetop_generic(c, 1, -1, ZOP_DIFF, false); }
+static void cmd_zdiffstore(client *c) { zsetop_generic(c, 2, 1, ZOP_DIFF, false); }
+
 /* ---------------------------------------------------------------- the table */
 
 /* clang-format off */
@@ -1626,5 +1947,54 @@ command cmd_table_zset[] = {
      .tips = "nondeterministic_output",
      .key_specs = "RO access: index 1 range 0 1 0",
      .args = "key@0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"},
+    {.name = "zunion", .proc = cmd_zunion, .arity = -3, .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
+     .acl = ACL_READ | ACL_SORTEDSET | ACL_SLOW, .first_key = 0, .last_key = 0, .key_step = 0,
+     .group = "sorted-set", .since = "6.2.0",
+     .summary = "Add multiple sorted sets",
+     .complexity = "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+     .key_specs = "RO access: index 1 keynum 0 1 1",
+     .args = "numkeys:integer key@0... [WEIGHTS weight:integer...] [AGGREGATE aggregate(SUM | MIN | MAX)] [WITHSCORES]"},
+    {.name = "zunionstore", .proc = cmd_zunionstore, .arity = -4, .flags = CMD_WRITE | CMD_DENYOOM | CMD_MOVABLE_KEYS,
+     .acl = ACL_WRITE | ACL_SORTEDSET | ACL_SLOW, .first_key = 1, .last_key = 1, .key_step = 1,
+     .group = "sorted-set", .since = "2.0.0",
+     .summary = "Add multiple sorted sets and store the resulting sorted set in a new key",
+     .complexity = "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+     .key_specs = "OW update: index 1 range 0 1 0; RO access: index 2 keynum 0 1 1",
+     .args = "destination@0 numkeys:integer key@1... [WEIGHTS weight:integer...] [AGGREGATE aggregate(SUM | MIN | MAX)]"},
+    {.name = "zinter", .proc = cmd_zinter, .arity = -3, .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
+     .acl = ACL_READ | ACL_SORTEDSET | ACL_SLOW, .first_key = 0, .last_key = 0, .key_step = 0,
+     .group = "sorted-set", .since = "6.2.0",
+     .summary = "Intersect multiple sorted sets",
+     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+     .key_specs = "RO access: index 1 keynum 0 1 1",
+     .args = "numkeys:integer key@0... [WEIGHTS weight:integer...] [AGGREGATE aggregate(SUM | MIN | MAX)] [WITHSCORES]"},
+    {.name = "zinterstore", .proc = cmd_zinterstore, .arity = -4, .flags = CMD_WRITE | CMD_DENYOOM | CMD_MOVABLE_KEYS,
+     .acl = ACL_WRITE | ACL_SORTEDSET | ACL_SLOW, .first_key = 1, .last_key = 1, .key_step = 1,
+     .group = "sorted-set", .since = "2.0.0",
+     .summary = "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+     .key_specs = "OW update: index 1 range 0 1 0; RO access: index 2 keynum 0 1 1",
+     .args = "destination@0 numkeys:integer key@1... [WEIGHTS weight:integer...] [AGGREGATE aggregate(SUM | MIN | MAX)]"},
+    {.name = "zintercard", .proc = cmd_zintercard, .arity = -3, .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
+     .acl = ACL_READ | ACL_SORTEDSET | ACL_SLOW, .first_key = 0, .last_key = 0, .key_step = 0,
+     .group = "sorted-set", .since = "7.0.0",
+     .summary = "Intersect multiple sorted sets and return the cardinality of the result",
+     .complexity = "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
+     .key_specs = "RO access: index 1 keynum 0 1 1",
+     .args = "numkeys:integer key@0... [LIMIT limit:integer]"},
+    {.name = "zdiff", .proc = cmd_zdiff, .arity = -3, .flags = CMD_READONLY | CMD_MOVABLE_KEYS,
+     .acl = ACL_READ | ACL_SORTEDSET | ACL_SLOW, .first_key = 0, .last_key = 0, .key_step = 0,
+     .group = "sorted-set", .since = "6.2.0",
+     .summary = "Subtract multiple sorted sets",
+     .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+     .key_specs = "RO access: index 1 keynum 0 1 1",
+     .args = "numkeys:integer key@0... [WITHSCORES]"},
+    {.name = "zdiffstore", .proc = cmd_zdiffstore, .arity = -4, .flags = CMD_WRITE | CMD_DENYOOM | CMD_MOVABLE_KEYS,
+     .acl = ACL_WRITE | ACL_SORTEDSET | ACL_SLOW, .first_key = 1, .last_key = 1, .key_step = 1,
+     .group = "sorted-set", .since = "6.2.0",
+     .summary = "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+     .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+     .key_specs = "OW update: index 1 range 0 1 0; RO access: index 2 keynum 0 1 1",
+     .args = "destination@0 numkeys:integer key@1..."},
     {0}};
 /* clang-format on */

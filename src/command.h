@@ -83,6 +83,9 @@ typedef struct command {
     const char *tips;      /* tips notation (below), or NULL */
     const char *key_specs; /* key-spec notation (below), or NULL */
     const char *args;      /* argument notation (below), or NULL */
+    /* For commands whose keys their key specs cannot fully describe (SORT's
+     * STORE): finds the key positions itself; as cmd_docs_key_positions. */
+    int (*getkeys)(int argc, const char *const *argv, const size_t *argvlen, int *pos, int max);
     struct command *subcommands; /* terminated by an entry with name NULL */
 
     /* Filled at start-up. */
@@ -191,5 +194,6 @@ extern command cmd_table_bitops[];
 extern command cmd_table_list[];
 extern command cmd_table_hll[];
 extern command cmd_table_zset[];
+extern command cmd_table_sort[];
 
 #endif

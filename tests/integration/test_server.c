@@ -494,6 +494,7 @@ static void t_command(void) {
     EXPECT_ARRAY_STRS(c, ((const char *[]){"x", "y"}), 2, "COMMAND GETKEYS LMPOP 2 x y LEFT");
     EXPECT_ERR(c, "ERR Invalid arguments specified for command", "COMMAND GETKEYS LMPOP 5 a b LEFT");
     EXPECT_ERR(c, "ERR The command has no key arguments", "COMMAND GETKEYS PING x");
+    EXPECT_ARRAY_STRS(c, ((const char *[]){"k", "d"}), 2, "COMMAND GETKEYS SORT k BY w_* STORE d");
     /* LIST: every command name, subcommands as "parent|sub". */
     r = CMD(c, "COMMAND LIST");
     if (CHECK_REPLY_ARRAY(r, -1)) {

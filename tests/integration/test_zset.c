@@ -3,8 +3,11 @@
  * Redis 7.0 formats them (RESP2 bulk "%.17g", RESP3 ',' doubles and [member,
  * score] pairs as raw bytes), the listpack -> skiplist conversion at both
  * thresholds, ZSCAN completeness, BZPOPMIN/BZPOPMAX/BZMPOP blocking (served in
- * arrival order, timeouts), generic key commands on sorted sets, and a
- * randomized comparison with an in-test model (fixed seed) in both encodings.
+ * arrival order, timeouts), generic key commands on sorted sets, a
+ * randomized comparison with an in-test model (fixed seed) in both encodings,
+ * and ZUNION ZINTER ZDIFF (with their STORE forms and ZINTERCARD): plain sets
+ * of every encoding as inputs, inf arithmetic, exact errors, and a randomized
+ * comparison with a model over sets and sorted sets mixed.
  *
  * Every expectation was checked against Redis 7.0.15 (CAIRN_TEST_SERVER=/usr/bin/
  * redis-server) except ZRANK/ZREVRANK WITHSCORE, which is Redis 7.2: those
@@ -854,6 +857,288 @@ static void t_generic_keys(void) {
     redisFree(c);
 }
 
+/* ---------------------------------------------------------------- ZUNION ZINTER ZDIFF */
+
+#define NEED_KEY(cmd) "ERR at least 1 input key is needed for '" cmd "' command"
+#define BAD_WEIGHT "ERR weight value is not a float"
+#define BAD_LIMIT  "ERR LIMIT can't be negative"
+#define LONGM      "long_member_long_member_long_member_long_member_long_member_long_member"
+
+/* Plain sets in every encoding Cairn has: si an intset, sl a listpack (a
+ * hashtable in Redis 7.0, which has no listpack sets), sh a hashtable (a
+ * member longer than set-max-listpack-value). */
+static void add_plain_sets(redisContext *c) {
+    EXPECT_INT(c, 3, "SADD si 1 2 3");
+    EXPECT_INT(c, 3, "SADD sl a b 1");
+    EXPECT_INT(c, 3, "SADD sh a 3 " LONGM);
+    EXPECT_BULK(c, "intset", "OBJECT ENCODING si");
+    EXPECT_BULK(c, "hashtable", "OBJECT ENCODING sh");
+}
+
+/* Errors shared by the seven commands: numkeys, option syntax, WRONGTYPE first. */
+static void t_setop_errors(void) {
+    redisContext *c = fresh();
+    EXPECT_INT(c, 2, "ZADD a 1 x 2 y");
+    EXPECT_STATUS(c, "OK", "SET str v");
+    EXPECT_ERR(c, NEED_KEY("zunion"), "ZUNION 0 a");
+    EXPECT_ERR(c, NEED_KEY("zunion"), "zunion -1 a");
+    EXPECT_ERR(c, NEED_KEY("zunionstore"), "ZUNIONSTORE d 0 a");
+    EXPECT_ERR(c, NEED_KEY("zinter"), "ZINTER 0 a");
+    EXPECT_ERR(c, NEED_KEY("zinterstore"), "ZINTERSTORE d 0 a");
+    EXPECT_ERR(c, NEED_KEY("zintercard"), "ZINTERCARD 0 a");
+    EXPECT_ERR(c, NEED_KEY("zdiff"), "ZDIFF 0 a");
+    EXPECT_ERR(c, NEED_KEY("zdiffstore"), "ZDIFFSTORE d 0 a");
+    EXPECT_ERR(c, "ERR wrong number of arguments for 'zdiffstore' command", "ZDIFFSTORE d 0");
+    EXPECT_ERR(c, "ERR wrong number of arguments for 'zunion' command", "ZUNION 1");
+    EXPECT_ERR(c, NOT_INT, "ZUNION x a");
+    EXPECT_ERR(c, NOT_INT, "ZUNION 01 a");
+    EXPECT_ERR(c, NOT_INT, "ZINTERCARD 99999999999999999999 a");
+    EXPECT_ERR(c, SYNTAX, "ZUNION 3 a b");
+    EXPECT_ERR(c, SYNTAX, "ZUNION 2147483648 a");
+    EXPECT_ERR(c, SYNTAX, "ZINTERSTORE d 3 a b");
+    EXPECT_ERR(c, SYNTAX, "ZDIFF 2 a");
+    EXPECT_ERR(c, SYNTAX, "ZINTERCARD 2 a");
+    /* WEIGHTS needs one value per key; AGGREGATE one of three words. */
+    EXPECT_ERR(c, SYNTAX, "ZUNION 1 a WEIGHTS");
+    EXPECT_ERR(c, SYNTAX, "ZUNION 1 a WEIGHTS 1 2");
+    EXPECT_ERR(c, SYNTAX, "ZUNION 2 a b WEIGHTS 1");
+    EXPECT_ERR(c, BAD_WEIGHT, "ZUNION 1 a WEIGHTS x");
+    EXPECT_ERR(c, BAD_WEIGHT, "ZINTER 1 a WEIGHTS nan");
+    EXPECT_ERR(c, BAD_WEIGHT, "ZUNIONSTORE d 1 a WEIGHTS 1e400");
+    EXPECT_ERR(c, SYNTAX, "ZUNION 1 a AGGREGATE");
+    EXPECT_ERR(c, SYNTAX, "ZUNION 1 a AGGREGATE avg");
+    EXPECT_ERR(c, SYNTAX, "ZUNION 1 a foo");
+    /* Options a command does not take. */
+    EXPECT_ERR(c, SYNTAX, "ZUNIONSTORE d 1 a WITHSCORES");
+    EXPECT_ERR(c, SYNTAX, "ZINTERSTORE d 1 a WITHSCORES");
+    EXPECT_ERR(c, SYNTAX, "ZDIFF 1 a WEIGHTS 1");
+    EXPECT_ERR(c, SYNTAX, "ZDIFF 1 a AGGREGATE SUM");
+    EXPECT_ERR(c, SYNTAX, "ZDIFFSTORE d 1 a WITHSCORES");
+    EXPECT_ERR(c, SYNTAX, "ZINTERCARD 1 a WEIGHTS 1");
+    EXPECT_ERR(c, SYNTAX, "ZINTERCARD 1 a WITHSCORES");
+    EXPECT_ERR(c, SYNTAX, "ZUNION 1 a LIMIT 1");
+    /* ZINTERCARD's LIMIT. */
+    EXPECT_ERR(c, SYNTAX, "ZINTERCARD 1 a LIMIT");
+    EXPECT_ERR(c, BAD_LIMIT, "ZINTERCARD 1 a LIMIT -1");
+    EXPECT_ERR(c, BAD_LIMIT, "ZINTERCARD 1 a LIMIT x");
+    EXPECT_ERR(c, BAD_LIMIT, "ZINTERCARD 1 a LIMIT 1.0");
+    EXPECT_ERR(c, BAD_LIMIT, "ZINTERCARD 1 a LIMIT 99999999999999999999");
+    /* Options may repeat; the last one counts. */
+    EXPECT_INT(c, 2, "ZINTERCARD 1 a LIMIT 1 LIMIT 0");
+    EXPECT_ARRAY_STRS(c, L("x", "3", "y", "6"), 4,
+                      "ZUNION 1 a WEIGHTS 2 WEIGHTS 3 AGGREGATE MIN aggregate sum WITHSCORES "
+                      "withscores");
+    /* Every key is type-checked before options are parsed; a missing key
+     * before a wrong one does not end the check. */
+    EXPECT_INT(c, 1, "HSET h f v");
+    EXPECT_INT(c, 1, "RPUSH l v");
+    EXPECT_ERR(c, WRONGTYPE, "ZUNION 2 a str");
+    EXPECT_ERR(c, WRONGTYPE, "ZUNION 2 str a foo");
+    EXPECT_ERR(c, WRONGTYPE, "ZUNION 2 a str WEIGHTS x y");
+    EXPECT_ERR(c, WRONGTYPE, "ZINTER 2 nokey h");
+    EXPECT_ERR(c, WRONGTYPE, "ZINTERSTORE d 2 a l");
+    EXPECT_ERR(c, WRONGTYPE, "ZINTERCARD 2 a str LIMIT -1");
+    EXPECT_ERR(c, WRONGTYPE, "ZDIFF 2 a str");
+    EXPECT_ERR(c, WRONGTYPE, "ZDIFFSTORE d 2 str a");
+    EXPECT_INT(c, 0, "EXISTS d");
+    redisFree(c);
+}
+
+static void t_zunion(void) {
+    redisContext *c = fresh();
+    EXPECT_INT(c, 3, "ZADD a 1 x 2 y 3 z");
+    EXPECT_INT(c, 3, "ZADD b 10 y 20 z 30 w");
+    EXPECT_ARRAY_STRS(c, L("x", "y", "z", "w"), 4, "ZUNION 2 a b");
+    EXPECT_ARRAY_STRS(c, L("x", "1", "y", "12", "z", "23", "w", "30"), 8,
+                      "ZUNION 2 a b WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("x", "2", "y", "4", "z", "6", "w", "30"), 8,
+                      "ZUNION 2 a b AGGREGATE MIN WEIGHTS 2 1 WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("x", "1.5", "y", "10", "z", "20", "w", "30"), 8,
+                      "ZUNION 2 a b weights 1.5 1 aggregate max withscores");
+    EXPECT_ARRAY_STRS(c, L("w", "-30", "z", "-17", "y", "-8", "x", "1"), 8,
+                      "ZUNION 2 a b WEIGHTS 1 -1 WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("x", "1", "y", "2", "z", "3"), 6, "ZUNION 2 a nokey WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("x", "2", "y", "4", "z", "6"), 6, "ZUNION 2 a a WITHSCORES");
+    EXPECT_ARRAY_STRS(c, NULL, 0, "ZUNION 2 nokey nokey2 WITHSCORES");
+    /* Equal scores order by member bytes. */
+    EXPECT_INT(c, 3, "ZADD eq 5 c 5 a 5 b");
+    EXPECT_ARRAY_STRS(c, L("a", "b", "c", "x", "y", "z"), 6, "ZUNION 2 eq a WEIGHTS 1 5");
+
+    /* Plain sets count with score 1, in every encoding. */
+    add_plain_sets(c);
+    EXPECT_ARRAY_STRS(c,
+                      L("2", "1", "3", "1", "a", "1", "b", "1", "x", "1", "1", "2", "y", "2", "z",
+                        "3"),
+                      16, "ZUNION 3 si sl a WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("1", "1", "3", "1", "b", "1", LONGM, "1", "a", "2"), 10,
+                      "ZUNION 2 sl sh WEIGHTS 1 1 WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("1", "1", "2", "1", "a", "1", LONGM, "1", "3", "2"), 10,
+                      "ZUNION 2 sh si WITHSCORES");
+
+    /* inf arithmetic: a weight 0 times inf is 0; inf + -inf is 0 in a SUM,
+     * whose terms are added smallest input first (m: 5 + -inf + inf). */
+    EXPECT_INT(c, 3, "ZADD i1 inf m 1 p 2 q");
+    EXPECT_INT(c, 1, "ZADD i2 -inf m");
+    EXPECT_INT(c, 2, "ZADD i3 5 m 1 r");
+    EXPECT_ARRAY_STRS(c, L("m", "0", "p", "1", "r", "1", "q", "2"), 8,
+                      "ZUNION 3 i1 i2 i3 WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("m", "0", "p", "1", "r", "1", "q", "2"), 8,
+                      "ZUNION 3 i3 i1 i2 WITHSCORES");
+    /* The last of each option counts: m is (-inf * 0 = 0) + 5 + inf. */
+    EXPECT_ARRAY_STRS(c, L("p", "1", "r", "1", "q", "2", "m", "inf"), 8,
+                      "ZUNION 3 i1 i2 i3 WEIGHTS 1 1 1 AGGREGATE SUM WITHSCORES WEIGHTS 2 1 2 "
+                      "AGGREGATE MAX AGGREGATE SUM WEIGHTS 1 1 1 WEIGHTS 1 0 1");
+    EXPECT_ARRAY_STRS(c, L("m", "-inf", "p", "0", "q", "0"), 6,
+                      "ZUNION 2 i1 i2 WEIGHTS 0 1 WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("m", "-inf", "q", "-2", "p", "-1"), 6,
+                      "ZUNION 1 i1 WEIGHTS -1 AGGREGATE MAX WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("m", "inf", "p", "inf", "q", "inf"), 6,
+                      "ZUNION 1 i1 WEIGHTS inf WITHSCORES");
+    /* -0 stays -0 in the reply; a listpack stores it as 0. */
+    EXPECT_INT(c, 1, "ZADD zero 0 m");
+    EXPECT_ARRAY_STRS(c, L("m", "-0"), 2, "ZUNION 1 zero WEIGHTS -1 WITHSCORES");
+    EXPECT_INT(c, 1, "ZUNIONSTORE d 1 zero WEIGHTS -1");
+    EXPECT_ARRAY_STRS(c, L("m", "0"), 2, "ZRANGE d 0 -1 WITHSCORES");
+
+    /* ZUNIONSTORE overwrites any type, drops the TTL, may store onto a source,
+     * and deletes the destination when the result is empty. */
+    EXPECT_STATUS(c, "OK", "SET str v EX 100");
+    EXPECT_INT(c, 4, "ZUNIONSTORE str 2 a b");
+    EXPECT_STATUS(c, "zset", "TYPE str");
+    EXPECT_INT(c, -1, "TTL str");
+    EXPECT_ARRAY_STRS(c, L("x", "1", "y", "12", "z", "23", "w", "30"), 8,
+                      "ZRANGE str 0 -1 WITHSCORES");
+    EXPECT_INT(c, 3, "ZUNIONSTORE a 2 a a");
+    EXPECT_ARRAY_STRS(c, L("x", "2", "y", "4", "z", "6"), 6, "ZRANGE a 0 -1 WITHSCORES");
+    EXPECT_INT(c, 0, "ZUNIONSTORE str 1 nokey");
+    EXPECT_INT(c, 0, "EXISTS str");
+    EXPECT_INT(c, 0, "ZUNIONSTORE nokey 1 nokey");
+    EXPECT_INT(c, 0, "EXISTS nokey");
+    EXPECT_INT(c, 3, "ZUNIONSTORE fromset 1 si");
+    EXPECT_STATUS(c, "zset", "TYPE fromset");
+    EXPECT_ARRAY_STRS(c, L("1", "1", "2", "1", "3", "1"), 6, "ZRANGE fromset 0 -1 WITHSCORES");
+
+    /* The stored result's encoding follows its size, as ZADD's would. */
+    EXPECT_BULK(c, "listpack", "OBJECT ENCODING fromset");
+    EXPECT_INT(c, 5, "ZUNIONSTORE long 2 fromset sh");
+    EXPECT_BULK(c, "skiplist", "OBJECT ENCODING long");
+    EXPECT_STATUS(c, "OK", "CONFIG SET zset-max-listpack-entries 3");
+    EXPECT_INT(c, 3, "ZUNIONSTORE three 1 fromset");
+    EXPECT_BULK(c, "listpack", "OBJECT ENCODING three");
+    EXPECT_INT(c, 5, "ZUNIONSTORE four 2 fromset sl");
+    EXPECT_BULK(c, "skiplist", "OBJECT ENCODING four");
+    EXPECT_ARRAY_STRS(c, L("2", "0", "3", "0", "1", "1", "a", "1", "b", "1"), 10,
+                      "ZUNION 2 four sl WEIGHTS 1 0 AGGREGATE MAX WITHSCORES WEIGHTS 1 1 "
+                      "AGGREGATE SUM WEIGHTS 0 1");
+    redisFree(c);
+}
+
+static void t_zinter(void) {
+    redisContext *c = fresh();
+    EXPECT_INT(c, 3, "ZADD a 1 x 2 y 3 z");
+    EXPECT_INT(c, 3, "ZADD b 10 y 20 z 30 w");
+    EXPECT_ARRAY_STRS(c, L("y", "z"), 2, "ZINTER 2 a b");
+    EXPECT_ARRAY_STRS(c, L("y", "12", "z", "23"), 4, "ZINTER 2 a b WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("y", "2", "z", "3"), 4, "ZINTER 2 a b AGGREGATE MIN WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("y", "20", "z", "40"), 4,
+                      "ZINTER 2 a b WEIGHTS 1 2 AGGREGATE MAX WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("x", "1", "y", "2", "z", "3"), 6, "ZINTER 1 a WITHSCORES");
+    EXPECT_ARRAY_STRS(c, NULL, 0, "ZINTER 2 a nokey WITHSCORES");
+    EXPECT_ARRAY_STRS(c, NULL, 0, "ZINTER 2 nokey a");
+    /* With plain sets (score 1) in every encoding. */
+    add_plain_sets(c);
+    EXPECT_ARRAY_STRS(c, L("1", "2"), 2, "ZINTER 2 si sl WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("3", "2"), 2, "ZINTER 2 si sh WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("a", "3"), 2, "ZINTER 2 sh sl WEIGHTS 1 2 WITHSCORES");
+    EXPECT_INT(c, 2, "ZADD mix 5 3 7 a");
+    EXPECT_ARRAY_STRS(c, L("3", "7"), 2, "ZINTER 3 mix sh si WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("a", "0.5"), 2,
+                      "ZINTER 2 sl mix AGGREGATE MIN WEIGHTS 0.5 1 WITHSCORES");
+    /* inf arithmetic, smallest input first: m is -inf + 5 + inf. */
+    EXPECT_INT(c, 3, "ZADD i1 inf m 1 p 2 q");
+    EXPECT_INT(c, 1, "ZADD i2 -inf m");
+    EXPECT_INT(c, 2, "ZADD i3 5 m 1 p");
+    EXPECT_ARRAY_STRS(c, L("m", "0"), 2, "ZINTER 3 i1 i2 i3 WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("m", "0"), 2, "ZINTER 3 i1 i3 i2 WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("m", "inf"), 2, "ZINTER 3 i1 i3 i2 WEIGHTS 1 1 0 WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("p", "2", "m", "inf"), 4, "ZINTER 2 i1 i3 WITHSCORES");
+    /* ZINTERSTORE */
+    EXPECT_INT(c, 1, "LPUSH dst v");
+    EXPECT_INT(c, 2, "ZINTERSTORE dst 2 a b");
+    EXPECT_ARRAY_STRS(c, L("y", "12", "z", "23"), 4, "ZRANGE dst 0 -1 WITHSCORES");
+    EXPECT_BULK(c, "listpack", "OBJECT ENCODING dst");
+    EXPECT_INT(c, 0, "ZINTERSTORE dst 2 a nokey");
+    EXPECT_INT(c, 0, "EXISTS dst");
+    EXPECT_INT(c, 0, "ZINTERSTORE a 2 a sl");
+    EXPECT_INT(c, 0, "EXISTS a");
+    EXPECT_INT(c, 3, "ZINTERSTORE b 2 b b");
+    EXPECT_ARRAY_STRS(c, L("y", "20", "z", "40", "w", "60"), 6, "ZRANGE b 0 -1 WITHSCORES");
+    EXPECT_INT(c, 1, "ZINTERSTORE si 2 si sh");
+    EXPECT_STATUS(c, "zset", "TYPE si");
+    EXPECT_INT(c, 3, "ZINTERSTORE big 2 sh sh");
+    EXPECT_BULK(c, "skiplist", "OBJECT ENCODING big");
+    /* ZINTERCARD */
+    EXPECT_INT(c, 3, "SADD s1 1 2 3");
+    EXPECT_INT(c, 4, "ZADD z1 1 1 2 2 3 3 4 4");
+    EXPECT_INT(c, 3, "ZINTERCARD 2 s1 z1");
+    EXPECT_INT(c, 3, "ZINTERCARD 2 s1 z1 LIMIT 0");
+    EXPECT_INT(c, 2, "ZINTERCARD 2 s1 z1 LIMIT 2");
+    EXPECT_INT(c, 3, "ZINTERCARD 2 s1 z1 LIMIT 5");
+    EXPECT_INT(c, 4, "ZINTERCARD 1 z1");
+    EXPECT_INT(c, 0, "ZINTERCARD 2 z1 nokey");
+    EXPECT_INT(c, 0, "ZINTERCARD 1 nokey LIMIT 3");
+    redisFree(c);
+}
+
+static void t_zdiff(void) {
+    redisContext *c = fresh();
+    EXPECT_INT(c, 4, "ZADD a 1 x 2 y 3 z 4 w");
+    EXPECT_INT(c, 2, "ZADD b 10 y 20 v");
+    EXPECT_INT(c, 1, "ZADD c 5 w");
+    EXPECT_ARRAY_STRS(c, L("x", "z", "w"), 3, "ZDIFF 2 a b");
+    EXPECT_ARRAY_STRS(c, L("x", "1", "z", "3"), 4, "ZDIFF 3 a b c WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("x", "1", "y", "2", "z", "3", "w", "4"), 8,
+                      "ZDIFF 2 a nokey WITHSCORES");
+    EXPECT_ARRAY_STRS(c, NULL, 0, "ZDIFF 2 a a");
+    EXPECT_ARRAY_STRS(c, NULL, 0, "ZDIFF 2 nokey a");
+    EXPECT_ARRAY_STRS(c, L("v", "20"), 2, "ZDIFF 2 b a WITHSCORES");
+    add_plain_sets(c);
+    EXPECT_ARRAY_STRS(c, L("2", "1", "3", "1"), 4, "ZDIFF 2 si sl WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("b", "1"), 2, "ZDIFF 3 sl si sh WITHSCORES");
+    EXPECT_INT(c, 3, "ZADD n 1 1 2 b 3 q");
+    EXPECT_ARRAY_STRS(c, L("q", "3"), 2, "ZDIFF 2 n sl WITHSCORES");
+    EXPECT_ARRAY_STRS(c, L("2"), 1, "ZDIFF 3 si n sh");
+    /* ZDIFFSTORE */
+    EXPECT_STATUS(c, "OK", "SET dst v PX 100000");
+    EXPECT_INT(c, 2, "ZDIFFSTORE dst 3 a b c");
+    EXPECT_INT(c, -1, "PTTL dst");
+    EXPECT_ARRAY_STRS(c, L("x", "1", "z", "3"), 4, "ZRANGE dst 0 -1 WITHSCORES");
+    EXPECT_INT(c, 0, "ZDIFFSTORE dst 2 a a");
+    EXPECT_INT(c, 0, "EXISTS dst");
+    EXPECT_INT(c, 4, "ZDIFFSTORE a 2 a si");
+    EXPECT_INT(c, 2, "ZDIFFSTORE sh 2 sh si");
+    EXPECT_STATUS(c, "zset", "TYPE sh");
+    EXPECT_BULK(c, "skiplist", "OBJECT ENCODING sh");
+    redisFree(c);
+}
+
+/* RESP3: WITHSCORES replies [member, score] pairs with ',' doubles. */
+static void t_setop_resp3(void) {
+    redisContext *c = fresh();
+    EXPECT_INT(c, 2, "ZADD a 1 x 2.5 y");
+    EXPECT_INT(c, 1, "SADD s x");
+    redisFree(c);
+    int fd = raw_resp(3);
+    raw_send_str(fd, "ZUNION 2 a s WITHSCORES\r\nZINTER 2 a s\r\nZDIFF 1 a WITHSCORES\r\n"
+                     "ZINTER 2 a nokey WITHSCORES\r\nZINTERCARD 2 a s\r\n"
+                     "ZUNIONSTORE d 1 a\r\n");
+    raw_expect_str(fd, "*2\r\n*2\r\n$1\r\nx\r\n,2\r\n*2\r\n$1\r\ny\r\n,2.5\r\n"
+                       "*1\r\n$1\r\nx\r\n"
+                       "*2\r\n*2\r\n$1\r\nx\r\n,1\r\n*2\r\n$1\r\ny\r\n,2.5\r\n"
+                       "*0\r\n:1\r\n:2\r\n");
+    close(fd);
+}
+
 /* ---------------------------------------------------------------- randomized */
 
 typedef struct {
@@ -976,6 +1261,194 @@ static void t_randomized(void) {
     redisFree(c);
 }
 
+/* ---------------------------------------------------------------- randomized set operations
+ *
+ * Keys k0..k4, each missing, a plain set or a sorted set, are filled at random
+ * (integers, short strings and the odd long member, so every set and zset
+ * encoding turns up) and ZUNION/ZINTER/ZDIFF (and their STORE forms and
+ * ZINTERCARD) with random keys, weights and aggregates are checked against a
+ * model. Scores and weights are small multiples of 1/2, so every sum is exact
+ * and the order of the inputs does not matter; scores are compared as numbers
+ * (a stored listpack keeps -0 as 0). */
+
+enum { SO_KEYS = 5, SO_POOL = 40, SO_LONG = 70 };
+
+typedef struct {
+    int type;        /* 0 missing, 1 set, 2 zset */
+    bool has[SO_POOL];
+    double score[SO_POOL];
+} so_key;
+
+typedef struct {
+    int idx; /* member in the pool */
+    double s;
+} so_el;
+
+static char so_names[SO_POOL][SO_LONG + 8];
+
+static void so_names_init(void) {
+    for (int i = 0; i < SO_POOL; i++) {
+        if (i < 15) snprintf(so_names[i], sizeof so_names[i], "%d", i * 7 - 20);
+        else if (i < 37) snprintf(so_names[i], sizeof so_names[i], "m%d", i);
+        else snprintf(so_names[i], sizeof so_names[i], "%0*d", SO_LONG, i); /* long */
+    }
+}
+
+static int so_el_cmp(const void *a, const void *b) {
+    const so_el *x = a, *y = b;
+    if (x->s != y->s) return x->s < y->s ? -1 : 1;
+    return strcmp(so_names[x->idx], so_names[y->idx]);
+}
+
+static double so_half(int lo, int hi) { return (lo + (int)rnd((uint32_t)(hi - lo + 1))) / 2.0; }
+
+static void so_fill(redisContext *c, so_key *k, int j) {
+    freeReplyObject(CMD(c, "DEL k%d", j));
+    memset(k, 0, sizeof *k);
+    k->type = (int)rnd(6) == 0 ? 0 : 1 + (int)rnd(2);
+    if (!k->type) return;
+    bool ints_only = rnd(3) == 0, allow_long = rnd(4) == 0;
+    int n = 1 + (int)rnd(25);
+    for (int i = 0; i < n; i++) {
+        int idx = ints_only ? (int)rnd(15) : (int)rnd(allow_long ? SO_POOL : 37);
+        double s = so_half(-10, 10);
+        char sb[32];
+        fmt_score(sb, s);
+        if (k->type == 1) {
+            freeReplyObject(CMD(c, "SADD k%d %s", j, so_names[idx]));
+            s = 1;
+        } else {
+            freeReplyObject(CMD(c, "ZADD k%d %s %s", j, sb, so_names[idx]));
+        }
+        k->has[idx] = true;
+        k->score[idx] = s;
+    }
+}
+
+/* Checks a WITHSCORES reply (or a ZRANGE of a stored result) against exp. */
+static void so_check(redisReply *r, so_el *exp, int n, const char *what) {
+    if (!CHECK_REPLY_ARRAY(r, 2 * n)) {
+        fprintf(stderr, "  in: %s\n", what);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!CHECK_REPLY_BULK(r->element[2 * i], so_names[exp[i].idx])) {
+            fprintf(stderr, "  in: %s\n", what);
+            return;
+        }
+        double got = strtod(r->element[2 * i + 1]->str, NULL);
+        if (got != exp[i].s) {
+            test_fail(__FILE__, __LINE__, "%s: score of %s is %s, the model says %.17g", what,
+                      so_names[exp[i].idx], r->element[2 * i + 1]->str, exp[i].s);
+            return;
+        }
+    }
+}
+
+/* Runs cmd, split at spaces (no argument of ours has one). */
+static redisReply *so_cmd(redisContext *c, const char *cmd) {
+    char buf[256];
+    const char *argv[40];
+    int argc = 0;
+    snprintf(buf, sizeof buf, "%s", cmd);
+    for (char *t = strtok(buf, " "); t && argc < 40; t = strtok(NULL, " ")) argv[argc++] = t;
+    return CMD_ARGV(c, argc, argv, NULL);
+}
+
+static void so_round(redisContext *c, so_key *keys) {
+    int op = (int)rnd(3); /* union, inter, diff */
+    int n = 1 + (int)rnd(4);
+    int ks[4];
+    double w[4];
+    int agg = (int)rnd(3); /* sum min max */
+    bool use_w = op != 2 && rnd(2);
+    char cmd[256];
+    static const char *names[] = {"ZUNION", "ZINTER", "ZDIFF"};
+    static const char *aggs[] = {"SUM", "MIN", "MAX"};
+    bool store = rnd(3) == 0;
+    int len = snprintf(cmd, sizeof cmd, store ? "%sSTORE dst %d" : "%s %d", names[op], n);
+    for (int i = 0; i < n; i++) {
+        ks[i] = (int)rnd(SO_KEYS + 1); /* SO_KEYS: always missing */
+        w[i] = use_w ? so_half(-4, 4) : 1;
+        len += snprintf(cmd + len, sizeof cmd - (size_t)len, " k%d", ks[i]);
+    }
+    if (use_w) {
+        len += snprintf(cmd + len, sizeof cmd - (size_t)len, " WEIGHTS");
+        for (int i = 0; i < n; i++) {
+            char wb[32];
+            fmt_score(wb, w[i]);
+            len += snprintf(cmd + len, sizeof cmd - (size_t)len, " %s", wb);
+        }
+    }
+    if (op != 2 && (agg || rnd(2)))
+        len += snprintf(cmd + len, sizeof cmd - (size_t)len, " AGGREGATE %s", aggs[agg]);
+    if (!store) snprintf(cmd + len, sizeof cmd - (size_t)len, " WITHSCORES");
+    if (op == 2) agg = 0;
+
+    /* The model. */
+    static so_key none;
+    so_el exp[SO_POOL];
+    int ne = 0;
+    for (int m = 0; m < SO_POOL; m++) {
+        const so_key *k0 = ks[0] < SO_KEYS ? &keys[ks[0]] : &none;
+        bool in = op == 1 || op == 2 ? k0->has[m] : false;
+        double acc = 0;
+        bool seen = false;
+        for (int i = 0; i < n; i++) {
+            const so_key *k = ks[i] < SO_KEYS ? &keys[ks[i]] : &none;
+            if (op == 0 && k->has[m]) in = true;
+            if (op == 1 && !k->has[m]) in = false;
+            if (op == 2 && i > 0 && k->has[m]) in = false;
+            if (!k->has[m] || (op == 2 && i > 0)) continue;
+            double v = k->score[m] * w[i];
+            if (!seen) acc = v;
+            else if (agg == 0) acc += v;
+            else if (agg == 1) acc = v < acc ? v : acc;
+            else acc = v > acc ? v : acc;
+            seen = true;
+        }
+        if (in) exp[ne++] = (so_el){m, acc};
+    }
+    qsort(exp, (size_t)ne, sizeof *exp, so_el_cmp);
+
+    redisReply *r = so_cmd(c, cmd);
+    if (store) {
+        if (r && !CHECK_REPLY_INT(r, ne)) fprintf(stderr, "  in: %s\n", cmd);
+        if (r) freeReplyObject(r);
+        EXPECT_INT(c, ne > 0, "EXISTS dst");
+        r = CMD(c, "ZRANGE dst 0 -1 WITHSCORES");
+    }
+    if (r) so_check(r, exp, ne, cmd);
+    if (r) freeReplyObject(r);
+    if (op == 1 && !use_w) { /* the same keys through ZINTERCARD */
+        long long limit = rnd(2) ? 0 : (long long)rnd(5);
+        len = snprintf(cmd, sizeof cmd, "ZINTERCARD %d", n);
+        for (int i = 0; i < n; i++)
+            len += snprintf(cmd + len, sizeof cmd - (size_t)len, " k%d", ks[i]);
+        snprintf(cmd + len, sizeof cmd - (size_t)len, " LIMIT %lld", limit);
+        r = so_cmd(c, cmd);
+        if (r && !CHECK_REPLY_INT(r, limit && limit < ne ? limit : ne))
+            fprintf(stderr, "  in: %s\n", cmd);
+        if (r) freeReplyObject(r);
+    }
+}
+
+static void t_setop_randomized(void) {
+    redisContext *c = fresh();
+    so_names_init();
+    so_key keys[SO_KEYS];
+    for (int pass = 0; pass < 2; pass++) {
+        /* Second pass: small zset listpack limit, so inputs and results are
+         * skiplists too. */
+        if (pass == 1) EXPECT_STATUS(c, "OK", "CONFIG SET zset-max-listpack-entries 8");
+        for (int round = 0; round < 40; round++) {
+            for (int j = 0; j < SO_KEYS; j++) so_fill(c, &keys[j], j);
+            for (int q = 0; q < 25; q++) so_round(c, keys);
+        }
+    }
+    redisFree(c);
+}
+
 static void t_stop(void) {
     CHECK(srv_stop(S));
     S = NULL;
@@ -1000,6 +1473,12 @@ int main(void) {
     test_run("BZPOPMIN BZPOPMAX BZMPOP", t_blocking);
     test_run("generic key commands on sorted sets", t_generic_keys);
     test_run("randomized against a model", t_randomized);
+    test_run("ZUNION ZINTER ZDIFF (and STORE, ZINTERCARD): errors", t_setop_errors);
+    test_run("ZUNION ZUNIONSTORE", t_zunion);
+    test_run("ZINTER ZINTERSTORE ZINTERCARD", t_zinter);
+    test_run("ZDIFF ZDIFFSTORE", t_zdiff);
+    test_run("set operations in RESP3", t_setop_resp3);
+    test_run("randomized set operations against a model", t_setop_randomized);
     test_run("server exits cleanly", t_stop);
     if (S) srv_stop(S);
     return test_summary("zset");
