@@ -42,6 +42,7 @@
 #include "../utils/listpack.h"
 #include "../utils/num.h"
 #include "elements.h"
+#include "../utils/rand.h"
 #include "server.h"
 
 /* Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack that would grow past this
@@ -374,24 +375,6 @@ static inline void reply_hentry_value(client *c, const hentry *e) {
     reply_bulk(c, s, len);
 }
 
-/* HRANDFIELD's PRNG (xorshift64*), seeded on first use; never rand(). */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void) {
-    if (rng_state == 0)
-        rng_state = ((uint64_t)server.now_us * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)getpid() ^ 1;
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* Uniform in [0, n), n > 0. */
-static inline size_t rng_below(size_t n) {
-    return (size_t)(((unsigned __int128)rng_next() * n) >> 64);
-}
 
 /* ---------------------------------------------------------------- HSET HSETNX HMSET */
 
@@ -650,7 +633,7 @@ static void randfield_with_repeats(client *c, obj *o, unsigned long long count,
     unsigned char **fields = n <= 64 ? inline_fields : cn_malloc(n * sizeof(*fields));
     for (unsigned char *p = lp_first(l); p; p = lp_next(l, lp_next(l, p))) fields[i++] = p;
     while (count--) {
-        randfield_reply_lp(c, l, fields[rng_below(n)], withvalues);
+        randfield_reply_lp(c, l, fields[rand_below(n)], withvalues);
         if (c->flags & CLIENT_CLOSE_ASAP) break;
     }
     if (fields != inline_fields) cn_free(fields);
@@ -665,7 +648,7 @@ static void randfield_distinct(client *c, obj *o, size_t count, bool withvalues)
         lp *l = obj_ptr(o);
         size_t left = size;
         for (unsigned char *p = lp_first(l); p && need; p = lp_next(l, lp_next(l, p)), left--) {
-            if (rng_below(left) >= need) continue;
+            if (rand_below(left) >= need) continue;
             randfield_reply_lp(c, l, p, withvalues);
             need--;
         }
@@ -678,7 +661,7 @@ static void randfield_distinct(client *c, obj *o, size_t count, bool withvalues)
         ht_iter it;
         ht_iter_init(&it, t);
         for (const hentry *e; need && (e = ht_iter_next(&it)) != NULL; left--) {
-            if (rng_below(left) >= need) continue;
+            if (rand_below(left) >= need) continue;
             randfield_reply_ht(c, e, withvalues);
             need--;
         }
@@ -702,7 +685,7 @@ static void cmd_hrandfield(client *c) {
             reply_null(c);
         } else if (o->encoding == OBJ_ENC_LISTPACK) {
             lp *l = obj_ptr(o);
-            reply_lp_entry(c, lp_seek(l, 2 * (long)rng_below(hash_lp_entries(l))));
+            reply_lp_entry(c, lp_seek(l, 2 * (long)rand_below(hash_lp_entries(l))));
         } else {
             reply_hentry_field(c, ht_random(obj_ptr(o)));
         }

@@ -468,29 +468,11 @@ static bool list_mpop_serve(client *c, int first, int nkeys, int where, long cou
 /* Parses LMPOP's arguments from argv[numkeys_idx]: numkeys, the keys, LEFT|RIGHT
  * and [COUNT count] (count 1 if not given). */
 static bool mpop_args_or_reply(client *c, int numkeys_idx, int *nkeys, int *where, long *count) {
-    long long numkeys, cnt = -1;
-    if (!arg_ll_range_or_reply(c, numkeys_idx, 1, LONG_MAX, &numkeys,
-                               "ERR numkeys should be greater than 0"))
-        return false;
-    if (numkeys >= c->argc - numkeys_idx - 1) { /* no room for LEFT|RIGHT */
-        reply_err_syntax(c);
-        return false;
-    }
-    int where_idx = numkeys_idx + (int)numkeys + 1;
-    if (!where_arg_or_reply(c, where_idx, where)) return false;
-    for (int j = where_idx + 1; j < c->argc; j++) {
-        if (cnt == -1 && arg_is(c, j, "count") && j + 1 < c->argc) {
-            j++;
-            if (!arg_ll_range_or_reply(c, j, 1, LONG_MAX, &cnt,
-                                       "ERR count should be greater than 0"))
-                return false;
-        } else {
-            reply_err_syntax(c);
-            return false;
-        }
-    }
-    *nkeys = (int)numkeys;
-    *count = cnt == -1 ? 1 : (long)cnt;
+    int which;
+    long long cnt;
+    if (!arg_mpop_or_reply(c, numkeys_idx, "left", "right", nkeys, &which, &cnt)) return false;
+    *where = which ? LIST_TAIL : LIST_HEAD;
+    *count = (long)cnt;
     return true;
 }
 

@@ -65,6 +65,7 @@
 #include "../utils/intset.h"
 #include "../utils/listpack.h"
 #include "../utils/num.h"
+#include "../utils/rand.h"
 #include "server.h"
 #include "set.h"
 
@@ -456,38 +457,15 @@ static bool setv_remove(setv *v, member *m) {
     }
 }
 
-/* SPOP's and SRANDMEMBER's PRNG (xorshift64*), seeded on first use; never rand(). */
-static uint64_t rng_state;
 
-static uint64_t rng_next(void) {
-    if (rng_state == 0)
-        rng_state = ((uint64_t)server.now_us * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)getpid() ^ 1;
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* Uniform in [0, n), n > 0. */
-static inline size_t rng_below(size_t n) {
-    return (size_t)(((unsigned __int128)rng_next() * n) >> 64);
-}
-
-/* The state, seeded, for intset_random_index(), which advances it itself. */
-static inline uint64_t *rng(void) {
-    if (rng_state == 0) (void)rng_next();
-    return &rng_state;
-}
 
 /* A random member of a non-empty set (borrowing it, for a listpack or a
  * hashtable). For a listpack, *pp (if not NULL) gets its entry. */
 static void setv_random(setv v, member *m, unsigned char **pp) {
     switch (v.enc) {
-    case OBJ_ENC_INTSET: member_int_init(m, intset_random(v.ptr, rng())); break;
+    case OBJ_ENC_INTSET: member_int_init(m, intset_get(v.ptr, (uint32_t)rand_below(intset_len(v.ptr)))); break;
     case OBJ_ENC_LISTPACK: {
-        unsigned char *p = lp_seek(v.ptr, (long)rng_below(lp_count(v.ptr)));
+        unsigned char *p = lp_seek(v.ptr, (long)rand_below(lp_count(v.ptr)));
         member_from_lp(m, p);
         if (pp) *pp = p;
         break;
@@ -714,7 +692,7 @@ static void cmd_smembers(client *c) {
 /* Removes a random member of the non-empty set v, replying it. */
 static void setv_pop_random_reply(client *c, setv *v) {
     if (v->enc == OBJ_ENC_INTSET) {
-        uint32_t i = intset_random_index(v->ptr, rng());
+        uint32_t i = (uint32_t)rand_below(intset_len(v->ptr));
         reply_bulk_ll(c, intset_get(v->ptr, i));
         v->ptr = intset_remove_at(v->ptr, i);
     } else if (v->enc == OBJ_ENC_LISTPACK) {
@@ -819,7 +797,7 @@ static void srandmember_repeats(client *c, setv v, unsigned long long count) {
         for (unsigned char *p = lp_first(l); p; p = lp_next(l, p)) ps[i++] = p;
         while (count--) {
             member m;
-            member_from_lp(&m, ps[rng_below(n)]);
+            member_from_lp(&m, ps[rand_below(n)]);
             reply_member(c, &m);
             if (c->flags & CLIENT_CLOSE_ASAP) break;
         }
@@ -845,7 +823,7 @@ static void srandmember_distinct(client *c, setv v, size_t count) {
         set_iter it;
         set_iter_init(&it, v);
         for (member m; need && set_iter_next(&it, &m); left--) {
-            if (rng_below(left) >= need) continue;
+            if (rand_below(left) >= need) continue;
             reply_member(c, &m);
             need--;
         }

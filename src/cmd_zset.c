@@ -57,6 +57,7 @@
 #include "../utils/num.h"
 #include "../utils/skiplist.h"
 #include "elements.h"
+#include "../utils/rand.h"
 #include "server.h"
 #include "set.h"
 
@@ -532,21 +533,6 @@ static bool rank_range_norm(long long *start, long long *end, size_t len) {
     return true;
 }
 
-/* PRNG (xorshift64*) for ZRANDMEMBER; never rand(). */
-static uint64_t rng_state;
-static uint64_t rng_next(void) {
-    if (rng_state == 0)
-        rng_state = ((uint64_t)server.now_us * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)getpid() ^ 1;
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-static inline size_t rng_below(size_t n) {
-    return (size_t)(((unsigned __int128)rng_next() * n) >> 64);
-}
 
 /* One element of a reply: member, then its score if asked (a [member, score]
  * pair in RESP3). */
@@ -1209,34 +1195,9 @@ static bool zmpop_serve(client *c, int first, int nkeys, int where, long long co
 /* numkeys key... MIN|MAX [COUNT count] from argv[numkeys_idx]. */
 static bool zmpop_args_or_reply(client *c, int numkeys_idx, int *nkeys, int *where,
                                 long long *count) {
-    long long numkeys, cnt = -1;
-    if (!arg_ll_range_or_reply(c, numkeys_idx, 1, LONG_MAX, &numkeys,
-                               "ERR numkeys should be greater than 0"))
-        return false;
-    if (numkeys >= c->argc - numkeys_idx - 1) {
-        reply_err_syntax(c);
-        return false;
-    }
-    int wi = numkeys_idx + (int)numkeys + 1;
-    if (arg_is(c, wi, "min")) *where = ZPOP_MIN;
-    else if (arg_is(c, wi, "max")) *where = ZPOP_MAX;
-    else {
-        reply_err_syntax(c);
-        return false;
-    }
-    for (int j = wi + 1; j < c->argc; j++) {
-        if (cnt == -1 && arg_is(c, j, "count") && j + 1 < c->argc) {
-            j++;
-            if (!arg_ll_range_or_reply(c, j, 1, LONG_MAX, &cnt,
-                                       "ERR count should be greater than 0"))
-                return false;
-        } else {
-            reply_err_syntax(c);
-            return false;
-        }
-    }
-    *nkeys = (int)numkeys;
-    *count = cnt == -1 ? 1 : cnt;
+    int which;
+    if (!arg_mpop_or_reply(c, numkeys_idx, "min", "max", nkeys, &which, count)) return false;
+    *where = which ? ZPOP_MAX : ZPOP_MIN;
     return true;
 }
 
@@ -1283,7 +1244,7 @@ static void cmd_zrandmember(client *c) {
         }
         zit it;
         zit_at_rank(&it, o, 0);
-        if (it.l) it.p = lp_seek(it.l, 2 * (long)rng_below(zset_len(o)));
+        if (it.l) it.p = lp_seek(it.l, 2 * (long)rand_below(zset_len(o)));
         else it.n = ht_random(((zset *)obj_ptr(o))->dict);
         reply_zit(c, &it, false);
         return;
@@ -1325,7 +1286,7 @@ static void cmd_zrandmember(client *c) {
                 ms[i++] = p;
         }
         while (count--) {
-            if (it.l) it.p = ms[rng_below(size)];
+            if (it.l) it.p = ms[rand_below(size)];
             else it.n = ht_random(((zset *)obj_ptr(o))->dict);
             reply_zit(c, &it, ws);
             if (c->flags & CLIENT_CLOSE_ASAP) break;
@@ -1344,7 +1305,7 @@ static void cmd_zrandmember(client *c) {
         /* Selection sampling in order: each element taken with probability need/left. */
         size_t left = size;
         for (zit_first(&it, o, false); zit_valid(&it) && need; zit_next(&it), left--) {
-            if (rng_below(left) >= need) continue;
+            if (rand_below(left) >= need) continue;
             reply_zit(c, &it, ws);
             need--;
         }

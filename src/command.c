@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -140,4 +141,36 @@ bool arg_double_or_reply(client *c, int i, double *out) {
     if (num_parse_double(c->argv[i], c->argvlen[i], out)) return true;
     reply_err_not_float(c);
     return false;
+}
+
+bool arg_mpop_or_reply(client *c, int numkeys_idx, const char *word0, const char *word1,
+                       int *nkeys, int *which, long long *count) {
+    long long numkeys, cnt = -1;
+    if (!arg_ll_range_or_reply(c, numkeys_idx, 1, LONG_MAX, &numkeys,
+                               "ERR numkeys should be greater than 0"))
+        return false;
+    if (numkeys >= c->argc - numkeys_idx - 1) { /* no room for the direction word */
+        reply_err_syntax(c);
+        return false;
+    }
+    int wi = numkeys_idx + (int)numkeys + 1;
+    if (arg_is(c, wi, word0)) *which = 0;
+    else if (arg_is(c, wi, word1)) *which = 1;
+    else {
+        reply_err_syntax(c);
+        return false;
+    }
+    for (int j = wi + 1; j < c->argc; j++) {
+        if (cnt == -1 && arg_is(c, j, "count") && j + 1 < c->argc) {
+            j++;
+            if (!arg_ll_range_or_reply(c, j, 1, LONG_MAX, &cnt, "ERR count should be greater than 0"))
+                return false;
+        } else {
+            reply_err_syntax(c);
+            return false;
+        }
+    }
+    *nkeys = (int)numkeys;
+    *count = cnt == -1 ? 1 : cnt;
+    return true;
 }

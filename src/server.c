@@ -6,6 +6,7 @@
 
 #include "../utils/clock.h"
 #include "../utils/hash.h"
+#include "../utils/rand.h"
 #include "../utils/ht.h"
 #include "config.h"
 #include "server.h"
@@ -361,6 +362,9 @@ void server_setup(void) {
     }
     if (f) fclose(f);
     hash_set_seed(seed);
+    uint64_t rseed;
+    memcpy(&rseed, seed + 8, sizeof(rseed));
+    rand_seed(rseed ^ ((uint64_t)rnd[0] << 56));
     db_setup(server.databases);
     blocking_setup();
     command_setup();

@@ -300,6 +300,11 @@ bool arg_ll_or_reply(client *c, int i, long long *out);
 bool arg_ll_range_or_reply(client *c, int i, long long min, long long max, long long *out,
                            const char *errmsg);
 bool arg_double_or_reply(client *c, int i, double *out);
+/* The tail of LMPOP/BLMPOP/ZMPOP/BZMPOP from argv[numkeys_idx]: numkeys (> 0),
+ * the keys, one of two direction words (*which: 0 for word0, 1 for word1), and
+ * [COUNT count] (1 when absent). Replies Redis's errors. */
+bool arg_mpop_or_reply(client *c, int numkeys_idx, const char *word0, const char *word1,
+                       int *nkeys, int *which, long long *count);
 /* Case-insensitive equality of argument i with a C string. */
 bool arg_is(const client *c, int i, const char *s);
 

@@ -18,6 +18,7 @@
 
 #include "utils/alloc.h"
 #include "utils/hash.h"
+#include "utils/rand.h"
 
 #define SLOTS 7
 #define CHILD_SLOT (SLOTS - 1)
@@ -478,27 +479,8 @@ size_t ht_buckets(const ht *t) { return nbuckets(t, 0) + nbuckets(t, 1); }
 
 /* ---- random ----------------------------------------------------------------------- */
 
-/* xorshift64* : small, fast, good enough for sampling; never 0. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-void ht_set_random_seed(uint64_t seed) { rng_state = seed ? seed : 0x9e3779b97f4a7c15ULL; }
-
-static uint64_t rng_next(void) {
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545f4914f6cdd1dULL;
-}
-
-/* Uniform in [0, n), n > 0 (multiply-shift on the high 32 bits is unbiased enough for
- * sampling; for n >= 2^32 fall back to modulo). */
-static size_t rng_below(size_t n) {
-    uint64_t r = rng_next();
-    if (n <= UINT32_MAX) return (size_t)(((r >> 32) * (uint64_t)n) >> 32);
-    return (size_t)(r % n);
-}
+/* The process's PRNG (utils/rand.h); ht_set_random_seed reseeds it for tests. */
+void ht_set_random_seed(uint64_t seed) { rand_seed(seed); }
 
 /* The k-th entry (in chain order) of a chain. */
 static void *chain_nth(bucket *b, size_t k) {
@@ -544,21 +526,21 @@ void *ht_random(ht *t) {
      * try. A longer chain (rare) is accepted whenever hit, with one of its entries
      * picked uniformly: those entries are a little less likely. */
     for (int tries = 0; tries < 128; tries++) {
-        bucket *b = live_bucket(t, rng_below(nlive));
-        size_t k = rng_below(RANDOM_POSITIONS);
+        bucket *b = live_bucket(t, rand_below(nlive));
+        size_t k = rand_below(RANDOM_POSITIONS);
         if (!is_chained(b)) {
             if (k < (size_t)__builtin_popcount(present(b))) return chain_nth(b, k);
             continue;
         }
         size_t len = chain_len(b);
-        if (len > RANDOM_POSITIONS) return chain_nth(b, rng_below(len));
+        if (len > RANDOM_POSITIONS) return chain_nth(b, rand_below(len));
         if (k < len) return chain_nth(b, k);
     }
     /* Very sparse table: walk from a random bucket to the first non-empty chain. */
-    size_t r = rng_below(nlive);
+    size_t r = rand_below(nlive);
     for (;;) {
         bucket *b = live_bucket(t, r);
-        if (b->presence) return chain_nth(b, rng_below(chain_len(b)));
+        if (b->presence) return chain_nth(b, rand_below(chain_len(b)));
         r = r + 1 == nlive ? 0 : r + 1;
     }
 }
@@ -579,7 +561,7 @@ size_t ht_sample(ht *t, void **out, size_t n) {
     int tables = rehashing(t) ? 2 : 1;
     size_t maxmask = mask_of(t, 0);
     if (tables == 2 && mask_of(t, 1) > maxmask) maxmask = mask_of(t, 1);
-    size_t idx = rng_next() & maxmask;
+    size_t idx = rand_u64() & maxmask;
     size_t count = 0, steps = 10 * n, empty_run = 0;
     while (count < n && steps--) {
         bool empty = true;
@@ -593,7 +575,7 @@ size_t ht_sample(ht *t, void **out, size_t n) {
         }
         /* A long empty stretch: jump elsewhere rather than crawl through it. */
         if (empty && ++empty_run >= 5 && empty_run > n) {
-            idx = rng_next() & maxmask;
+            idx = rand_u64() & maxmask;
             empty_run = 0;
         } else {
             if (!empty) empty_run = 0;

@@ -44,7 +44,7 @@
  * Entry pointers stay valid as long as the entry is in the table.
  *
  * Never does I/O, never logs, not thread-safe (one thread per table). Globals: the
- * resize policy flag and the PRNG state of ht_random/ht_sample (shared by all tables).
+ * resize policy flag; ht_random/ht_sample draw from utils/rand.h.
  */
 #ifndef CAIRN_UTILS_HT_H
 #define CAIRN_UTILS_HT_H
@@ -113,7 +113,8 @@ void *ht_random(ht *t);
  * around, and clustered rather than independent. Returns how many were stored; 0 if
  * empty. Does no rehash step. For eviction sampling. */
 size_t ht_sample(ht *t, void **out, size_t n);
-/* Reseeds the PRNG of ht_random/ht_sample (tests; the default seed is fixed). */
+/* Reseeds the PRNG behind ht_random/ht_sample: the process-wide one of
+ * utils/rand.h (tests use it for repeatable runs). */
 void ht_set_random_seed(uint64_t seed);
 
 /* SCAN: start with cursor 0; each call visits one bucket chain of the smaller array
