@@ -28,12 +28,14 @@ endif
 
 RESP_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard resp/*.c))
 UTILS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard utils/*.c))
+AOF_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard aof/*.c))
+SNAPSHOT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard snapshot/*.c))
 SERVER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out src/main.c,$(wildcard src/*.c)))
-LIBS := $(BUILD)/libserver.a $(BUILD)/libresp.a $(BUILD)/libutils.a
+LIBS := $(BUILD)/libserver.a $(BUILD)/libaof.a $(BUILD)/libsnapshot.a $(BUILD)/libresp.a $(BUILD)/libutils.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 INTEGRATION_TESTS := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/test_*.c))
-FUZZ_REPLAY := $(BUILD)/tests/fuzz_reader_replay
+FUZZ_REPLAY := $(BUILD)/tests/fuzz_reader_replay $(BUILD)/tests/fuzz_snapshot_replay
 TEST_BINS := $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FUZZ_REPLAY)
 
 .PHONY: all deps run test bench fuzz format check-deps clean test-bins
@@ -50,6 +52,10 @@ $(BUILD)/libresp.a: $(RESP_OBJ)
 	$(AR) rcs $@ $^
 $(BUILD)/libutils.a: $(UTILS_OBJ)
 	$(AR) rcs $@ $^
+$(BUILD)/libaof.a: $(AOF_OBJ)
+	$(AR) rcs $@ $^
+$(BUILD)/libsnapshot.a: $(SNAPSHOT_OBJ)
+	$(AR) rcs $@ $^
 $(BUILD)/libserver.a: $(SERVER_OBJ)
 	$(AR) rcs $@ $^
 
@@ -59,15 +65,22 @@ src/cairn-server: $(BUILD)/src/main.o $(LIBS) build/.mode
 # --- tests -------------------------------------------------------------------
 $(BUILD)/tests/test_resp: $(BUILD)/tests/unit/test_resp.o $(BUILD)/tests/test.o $(BUILD)/libresp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/test_aof: $(BUILD)/tests/unit/test_aof.o $(BUILD)/tests/test.o $(BUILD)/libaof.a $(BUILD)/libresp.a $(BUILD)/libutils.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/test_snapshot: $(BUILD)/tests/unit/test_snapshot.o $(BUILD)/tests/test.o $(BUILD)/libsnapshot.a $(BUILD)/libutils.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/test_cmd_docs: $(BUILD)/tests/unit/test_cmd_docs.o $(BUILD)/tests/test.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/test.o $(BUILD)/libutils.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(INTEGRATION_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/harness.o $(BUILD)/tests/test.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lhiredis $(LDLIBS)
-$(FUZZ_REPLAY): tests/fuzz/fuzz_reader.c $(BUILD)/libresp.a
+$(BUILD)/tests/fuzz_reader_replay: tests/fuzz/fuzz_reader.c $(BUILD)/libresp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DFUZZ_REPLAY_MAIN -o $@ $^ $(LDFLAGS)
+$(BUILD)/tests/fuzz_snapshot_replay: tests/fuzz/fuzz_snapshot.c $(BUILD)/libsnapshot.a $(BUILD)/libutils.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFUZZ_REPLAY_MAIN -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 test-bins: src/cairn-server $(TEST_BINS)
 
@@ -87,16 +100,24 @@ bench:
 	@$(MAKE) --no-print-directory src/cairn-server
 	@./tests/bench.sh
 
-# libFuzzer on the request reader; FUZZ_TIME seconds (default 600).
+# libFuzzer on one entry point: FUZZ_TARGET=reader (the request reader, default) or
+# snapshot (the snapshot reader); FUZZ_TIME seconds (default 600).
 FUZZ_TIME ?= 600
+FUZZ_TARGET ?= reader
+FUZZ_CC := clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz:
 	@./utils/tools/deps.sh build fuzz
-	@mkdir -p build/fuzz build/fuzz/corpus
-	clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
+	@mkdir -p build/fuzz build/fuzz/corpus build/fuzz/corpus_snapshot
+ifeq ($(FUZZ_TARGET),snapshot)
+	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_snapshot tests/fuzz/fuzz_snapshot.c snapshot/*.c utils/*.c -lzstd -llz4 -lm -lpthread
+	./build/fuzz/fuzz_snapshot -max_total_time=$(FUZZ_TIME) -max_len=16384 -print_final_stats=1 build/fuzz/corpus_snapshot tests/fuzz/corpus_snapshot
+else
+	$(FUZZ_CC) -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
 	./build/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 build/fuzz/corpus tests/fuzz/corpus_reader
+endif
 
 format:
-	clang-format -i $(wildcard src/*.[ch] resp/*.[ch] utils/*.[ch] utils/tools/*.[ch] tests/*.[ch] tests/*/*.[ch])
+	clang-format -i $(wildcard src/*.[ch] resp/*.[ch] aof/*.[ch] snapshot/*.[ch] utils/*.[ch] utils/tools/*.[ch] tests/*.[ch] tests/*/*.[ch])
 
 # The module map of ../shared/design.md, checked from #include lines.
 check-deps:

@@ -46,8 +46,8 @@
  * on a dense value does not read the registers it does not touch, so only
  * PFCOUNT and PFMERGE notice there). Nothing reads outside the value.
  *
- * The hash is XXH64 with seed 0 (Yann Collet's published specification,
- * written here from it): fixed and unkeyed, so a stored HLL means the same
+ * The hash is XXH64 with seed 0 (utils/xxhash.h, written from Yann Collet's
+ * published specification): fixed and unkeyed, so a stored HLL means the same
  * after a restart or on another machine; utils/hash.h's SipHash is keyed per
  * process and would not be.
  *
@@ -58,6 +58,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "utils/xxhash.h"
 
 #define HLL_P           14
 #define HLL_REGISTERS   (1u << HLL_P) /* m = 16384 */
@@ -84,75 +85,14 @@ _Static_assert(HLL_MAX_RANK < 64, "a rank must fit in 6 bits");
 
 /* ---------------------------------------------------------------- hashing */
 
-#define XXH_P1 0x9E3779B185EBCA87ULL
-#define XXH_P2 0xC2B2AE3D27D4EB4FULL
-#define XXH_P3 0x165667B19E3779F9ULL
-#define XXH_P4 0x85EBCA77C2B2AE63ULL
-#define XXH_P5 0x27D4EB2F165667C5ULL
-
-static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-
 static inline uint64_t read_le64(const uint8_t *p) {
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
     return v;
 }
 
-static inline uint32_t read_le32(const uint8_t *p) {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t xxh_round(uint64_t acc, uint64_t lane) {
-    acc += lane * XXH_P2;
-    return rotl64(acc, 31) * XXH_P1;
-}
-
-static inline uint64_t xxh_merge(uint64_t acc, uint64_t v) {
-    acc ^= xxh_round(0, v);
-    return acc * XXH_P1 + XXH_P4;
-}
-
-/* XXH64 of p[0..len) with seed 0. */
-static uint64_t hll_hash(const void *data, size_t len) {
-    const uint8_t *p = data, *end = p + len;
-    uint64_t acc;
-    if (len >= 32) {
-        uint64_t v1 = XXH_P1 + XXH_P2, v2 = XXH_P2, v3 = 0, v4 = 0 - XXH_P1;
-        for (; end - p >= 32; p += 32) {
-            v1 = xxh_round(v1, read_le64(p));
-            v2 = xxh_round(v2, read_le64(p + 8));
-            v3 = xxh_round(v3, read_le64(p + 16));
-            v4 = xxh_round(v4, read_le64(p + 24));
-        }
-        acc = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
-        acc = xxh_merge(acc, v1);
-        acc = xxh_merge(acc, v2);
-        acc = xxh_merge(acc, v3);
-        acc = xxh_merge(acc, v4);
-    } else {
-        acc = XXH_P5;
-    }
-    acc += (uint64_t)len;
-    for (; end - p >= 8; p += 8) {
-        acc ^= xxh_round(0, read_le64(p));
-        acc = rotl64(acc, 27) * XXH_P1 + XXH_P4;
-    }
-    if (end - p >= 4) {
-        acc ^= (uint64_t)read_le32(p) * XXH_P1;
-        acc = rotl64(acc, 23) * XXH_P2 + XXH_P3;
-        p += 4;
-    }
-    for (; p < end; p++) {
-        acc ^= *p * XXH_P5;
-        acc = rotl64(acc, 11) * XXH_P1;
-    }
-    acc ^= acc >> 33;
-    acc *= XXH_P2;
-    acc ^= acc >> 29;
-    acc *= XXH_P3;
-    acc ^= acc >> 32;
-    return acc;
-}
+/* XXH64 of p[0..len) with seed 0 (utils/xxhash.h). */
+static inline uint64_t hll_hash(const void *data, size_t len) { return xxh64(data, len, 0); }
 
 /* The register an element goes to and the rank it offers there (1..51). */
 static inline void hll_position(const char *e, size_t len, unsigned *idx, unsigned *rank) {

@@ -174,7 +174,8 @@ typedef struct sort_how {
 } sort_how;
 
 static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen) {
-    int r = memcmp(a, b, alen < blen ? alen : blen);
+    size_t n = alen < blen ? alen : blen;
+    int r = n ? memcmp(a, b, n) : 0; /* an empty value may have no bytes at all */
     if (r) return r;
     return alen < blen ? -1 : alen > blen;
 }
@@ -310,7 +311,7 @@ static void sort_generic(client *c, bool readonly) {
         }
         for (size_t i = 0; i < sv.len; i++)
             if (sv.v[i].cmp) sv.v[i].cmp = cmps.buf + sv.v[i].cmpoff;
-        if (!bad) qsort_r(sv.v, sv.len, sizeof(*sv.v), sort_item_cmp, &how);
+        if (!bad && sv.len > 1) qsort_r(sv.v, sv.len, sizeof(*sv.v), sort_item_cmp, &how);
         sbuf_free(&cmps);
         if (bad) {
             reply_error(c, "ERR One or more scores can't be converted into double");

@@ -839,7 +839,7 @@ static int zpair_cmp(const void *a, const void *b) {
  * freed here), in the encoding its size calls for. */
 static obj *zset_from_pairs(const char *key, size_t klen, zpair *v, size_t n, size_t maxlen,
                             bool sorted) {
-    if (!sorted) qsort(v, n, sizeof(*v), zpair_cmp);
+    if (!sorted && n > 1) qsort(v, n, sizeof(*v), zpair_cmp);
     obj *o;
     if ((long long)n <= server.zset_max_listpack_entries &&
         (long long)maxlen <= server.zset_max_listpack_value) {
@@ -1665,7 +1665,7 @@ static void zsetop_generic(client *c, int ni, int dst_idx, int op, bool card) {
         else db_set(c->db, zset_from_pairs(dk, dl, r.v, r.n, r.maxlen, false));
         reply_int(c, (long long)r.n);
     } else {
-        qsort(r.v, r.n, sizeof(*r.v), zpair_cmp);
+        if (r.n > 1) qsort(r.v, r.n, sizeof(*r.v), zpair_cmp);
         reply_array(c, (long)r.n * (withscores && c->resp == 2 ? 2 : 1));
         for (size_t i = 0; i < r.n; i++) {
             reply_elem(c, r.v[i].m, r.v[i].len, r.v[i].score, withscores);

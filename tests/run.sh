@@ -46,6 +46,7 @@ done
 if [ -x "$BUILD/tests/fuzz_reader_replay" ]; then
     run_binary "$BUILD/tests/fuzz_reader_replay" tests/fuzz/corpus_reader
 fi
+[ -x "$BUILD/tests/fuzz_snapshot_replay" ] && run_binary "$BUILD/tests/fuzz_snapshot_replay" tests/fuzz/corpus_snapshot
 
 echo "Integration tests"
 for src in tests/integration/test_*.c; do
