@@ -35,7 +35,7 @@ LIBS := $(BUILD)/libserver.a $(BUILD)/libaof.a $(BUILD)/libsnapshot.a $(BUILD)/l
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 INTEGRATION_TESTS := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(wildcard tests/integration/test_*.c))
-FUZZ_REPLAY := $(BUILD)/tests/fuzz_reader_replay $(BUILD)/tests/fuzz_snapshot_replay
+FUZZ_REPLAY := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/fuzz_%_replay,$(wildcard tests/fuzz/fuzz_*.c))
 TEST_BINS := $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FUZZ_REPLAY)
 
 .PHONY: all deps run test bench fuzz format check-deps clean test-bins
@@ -75,12 +75,9 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/test.o $(BUIL
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(INTEGRATION_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/harness.o $(BUILD)/tests/test.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lhiredis $(LDLIBS)
-$(BUILD)/tests/fuzz_reader_replay: tests/fuzz/fuzz_reader.c $(BUILD)/libresp.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DFUZZ_REPLAY_MAIN -o $@ $^ $(LDFLAGS)
-$(BUILD)/tests/fuzz_snapshot_replay: tests/fuzz/fuzz_snapshot.c $(BUILD)/libsnapshot.a $(BUILD)/libutils.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DFUZZ_REPLAY_MAIN -o $@ $^ $(LDFLAGS) $(LDLIBS)
+# Every tests/fuzz/fuzz_NAME.c replays its corpus tests/fuzz/corpus_NAME/ in make test.
+$(BUILD)/tests/fuzz_%_replay: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libaof.a $(BUILD)/libsnapshot.a $(BUILD)/libresp.a $(BUILD)/libutils.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 test-bins: src/cairn-server $(TEST_BINS)
 
@@ -100,15 +97,19 @@ bench:
 	@$(MAKE) --no-print-directory src/cairn-server
 	@./tests/bench.sh
 
-# libFuzzer on one entry point: FUZZ_TARGET=reader (the request reader, default) or
-# snapshot (the snapshot reader); FUZZ_TIME seconds (default 600).
+# libFuzzer on one entry point: FUZZ_TARGET=reader (the request reader, default),
+# snapshot (the snapshot reader) or aof (the AOF loader and manifest parser);
+# FUZZ_TIME seconds (default 600).
 FUZZ_TIME ?= 600
 FUZZ_TARGET ?= reader
 FUZZ_CC := clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz:
 	@./utils/tools/deps.sh build fuzz
-	@mkdir -p build/fuzz build/fuzz/corpus build/fuzz/corpus_snapshot
-ifeq ($(FUZZ_TARGET),snapshot)
+	@mkdir -p build/fuzz build/fuzz/corpus build/fuzz/corpus_snapshot build/fuzz/corpus_aof
+ifeq ($(FUZZ_TARGET),aof)
+	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_aof tests/fuzz/fuzz_aof.c aof/*.c resp/*.c utils/*.c -lm -lpthread
+	./build/fuzz/fuzz_aof -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=1 build/fuzz/corpus_aof tests/fuzz/corpus_aof
+else ifeq ($(FUZZ_TARGET),snapshot)
 	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_snapshot tests/fuzz/fuzz_snapshot.c snapshot/*.c utils/*.c -lzstd -llz4 -lm -lpthread
 	./build/fuzz/fuzz_snapshot -max_total_time=$(FUZZ_TIME) -max_len=16384 -print_final_stats=1 build/fuzz/corpus_snapshot tests/fuzz/corpus_snapshot
 else

@@ -43,10 +43,11 @@ for src in tests/unit/test_*.c; do
     t="$BUILD/tests/$(basename "$src" .c)"
     if [ -x "$t" ]; then run_binary "$t"; else echo "  $t: not built"; count "$(basename "$t")" 0 1; fi
 done
-if [ -x "$BUILD/tests/fuzz_reader_replay" ]; then
-    run_binary "$BUILD/tests/fuzz_reader_replay" tests/fuzz/corpus_reader
-fi
-[ -x "$BUILD/tests/fuzz_snapshot_replay" ] && run_binary "$BUILD/tests/fuzz_snapshot_replay" tests/fuzz/corpus_snapshot
+for src in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$src" .c)
+    t="$BUILD/tests/${name}_replay"
+    if [ -x "$t" ]; then run_binary "$t" "tests/fuzz/corpus_${name#fuzz_}"; else echo "  $t: not built"; count "$name" 0 1; fi
+done
 
 echo "Integration tests"
 for src in tests/integration/test_*.c; do

@@ -19,7 +19,7 @@
  *   libFuzzer: clang -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz_reader.c \
  *                  resp/reader.c resp/encode.c -o fuzz_reader
  *              ./fuzz_reader tests/fuzz/corpus_reader
- *   replay:    gcc -DFUZZ_REPLAY_MAIN -I. tests/fuzz/fuzz_reader.c resp/reader.c resp/encode.c -o r
+ *   replay:    gcc -I. tests/fuzz/fuzz_reader.c tests/fuzz/replay_main.c resp/reader.c resp/encode.c -o r
  *              ./r tests/fuzz/corpus_reader [more dirs or files]
  */
 #include "resp/encode.h"
@@ -349,68 +349,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_encode(data, size);
     return 0;
 }
-
-#ifdef FUZZ_REPLAY_MAIN
-/* Corpus replayer for builds without libFuzzer: runs every file named, and every file in
- * every directory named, through the entry point. */
-#include <dirent.h>
-#include <sys/stat.h>
-
-static int replay_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return -1;
-    }
-    size_t cap = 4096, n = 0, got;
-    uint8_t *buf = malloc(cap);
-    FUZZ_CHECK(buf != NULL);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            FUZZ_CHECK(buf != NULL);
-        }
-    }
-    fclose(f);
-    LLVMFuzzerTestOneInput(buf, n);
-    free(buf);
-    return 0;
-}
-
-int main(int argc, char **argv) {
-    int files = 0, bad = 0;
-    for (int i = 1; i < argc; i++) {
-        struct stat st;
-        if (stat(argv[i], &st) != 0) {
-            perror(argv[i]);
-            bad++;
-            continue;
-        }
-        if (!S_ISDIR(st.st_mode)) {
-            if (replay_file(argv[i]) == 0) files++; else bad++;
-            continue;
-        }
-        DIR *dir = opendir(argv[i]);
-        if (!dir) {
-            perror(argv[i]);
-            bad++;
-            continue;
-        }
-        struct dirent *de;
-        while ((de = readdir(dir)) != NULL) {
-            if (de->d_name[0] == '.') continue;
-            char path[4096];
-            snprintf(path, sizeof(path), "%s/%s", argv[i], de->d_name);
-            if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            if (replay_file(path) == 0) files++; else bad++;
-        }
-        closedir(dir);
-    }
-    /* The corpus is one test; a failed check aborts before this line. */
-    printf("suite fuzz_reader: %d passed, 0 failed\n", files ? 1 : 0);
-    fprintf(stderr, "fuzz_reader: replayed %d inputs\n", files);
-    return bad ? 1 : 0;
-}
-#endif
