@@ -17,23 +17,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "tests/fuzz/fuzz.h"
 #include "aof/aof.h"
 #include "utils/alloc.h"
 
-#define CHECK_OR_ABORT(cond)                                                                       \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_aof: %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);     \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static int count_sink(void *priv, int argc, const char **argv, const size_t *lens) {
     long long *n = priv;
-    CHECK_OR_ABORT(argc > 0);
-    for (int i = 0; i < argc; i++) CHECK_OR_ABORT(argv[i] != NULL || lens[i] == 0);
+    FUZZ_CHECK(argc > 0);
+    for (int i = 0; i < argc; i++) FUZZ_CHECK(argv[i] != NULL || lens[i] == 0);
     (*n)++;
     return 0;
 }
@@ -46,9 +37,9 @@ static void fuzz_manifest(const char *buf, size_t len) {
     if (aof_manifest_parse(buf, len, &m, err, sizeof(err)) == AOF_OK) {
         size_t flen, flen2;
         char *text = aof_manifest_format(&m, &flen);
-        CHECK_OR_ABORT(aof_manifest_parse(text, flen, &again, err, sizeof(err)) == AOF_OK);
+        FUZZ_CHECK(aof_manifest_parse(text, flen, &again, err, sizeof(err)) == AOF_OK);
         char *text2 = aof_manifest_format(&again, &flen2);
-        CHECK_OR_ABORT(flen == flen2 && memcmp(text, text2, flen) == 0);
+        FUZZ_CHECK(flen == flen2 && memcmp(text, text2, flen) == 0);
         cn_free(text);
         cn_free(text2);
     }
@@ -73,9 +64,9 @@ static void fuzz_loader(const uint8_t *buf, size_t len) {
     long long seen = 0;
     aof_load_info info = {0};
     aof_status st = aof_load(path, 1 << 20, count_sink, &seen, &info, err, sizeof(err));
-    CHECK_OR_ABORT(st == AOF_OK || st == AOF_TRUNCATED || st == AOF_ERR);
-    CHECK_OR_ABORT(info.valid_len >= 0 && (size_t)info.valid_len <= len);
-    CHECK_OR_ABORT(info.commands == seen);
+    FUZZ_CHECK(st == AOF_OK || st == AOF_TRUNCATED || st == AOF_ERR);
+    FUZZ_CHECK(info.valid_len >= 0 && (size_t)info.valid_len <= len);
+    FUZZ_CHECK(info.commands == seen);
     close(fd);
 }
 

@@ -22,6 +22,7 @@
  *   replay:    gcc -I. tests/fuzz/fuzz_reader.c tests/fuzz/replay_main.c resp/reader.c resp/encode.c -o r
  *              ./r tests/fuzz/corpus_reader [more dirs or files]
  */
+#include "tests/fuzz/fuzz.h"
 #include "resp/encode.h"
 #include "resp/reader.h"
 
@@ -31,16 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_reader: %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /* ---- a record of what a run produced ---- */
 

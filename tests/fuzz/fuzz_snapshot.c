@@ -20,22 +20,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "tests/fuzz/fuzz.h"
 #include "snapshot/format.h"
 #include "snapshot/snapshot.h"
 #include "utils/alloc.h"
 #include "utils/intset.h"
 #include "utils/listpack.h"
 #include "utils/xxhash.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(cond)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "fuzz_snapshot: %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 static void check_error(const snap_reader *r, const char *path) {
     const char *e = snap_read_error(r);
