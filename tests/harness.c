@@ -917,3 +917,12 @@ char *raw_read_frame_at(const char *file, int line, int fd, size_t *len) {
     if (len) *len = f.len;
     return f.buf;
 }
+
+bool srv_is_cairn(srv *s) {
+    redisContext *c = srv_connect(s);
+    char *v = c ? info_field(c, "server", "cairn_version") : NULL;
+    bool cairn = v != NULL;
+    free(v);
+    if (c) redisFree(c);
+    return cairn;
+}

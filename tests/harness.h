@@ -70,6 +70,10 @@ bool srv_stop(srv *s);
 bool srv_wait_exit(srv *s, int timeout_ms, int *status);
 
 int srv_port(const srv *s);
+/* True if s is Cairn rather than another Redis-compatible server (INFO reports
+ * cairn_version): suites run against real Redis too and keep Cairn-only checks
+ * behind this. */
+bool srv_is_cairn(srv *s);
 int srv_pid(const srv *s);
 const char *srv_log_path(const srv *s);
 const char *srv_dir(const srv *s);

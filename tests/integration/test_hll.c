@@ -35,11 +35,7 @@ static redisContext *fresh(void) {
 static void t_start(void) {
     S = srv_start(NULL);
     if (!S) return;
-    redisContext *c = srv_connect(S);
-    char *v = info_field(c, "server", "cairn_version");
-    is_cairn = v != NULL;
-    free(v);
-    redisFree(c);
+    is_cairn = srv_is_cairn(S);
 }
 
 /* PFADD key with elements "elem:<i>" for i in [lo, hi), batch elements a command, all

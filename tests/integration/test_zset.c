@@ -44,11 +44,7 @@ static redisContext *fresh(void) {
 static void t_start(void) {
     S = srv_start(NULL);
     if (!S) return;
-    redisContext *c = srv_connect(S);
-    char *v = info_field(c, "server", "cairn_version");
-    is_cairn = v != NULL;
-    free(v);
-    redisFree(c);
+    is_cairn = srv_is_cairn(S);
 }
 
 /* A raw socket that has said HELLO 3 (or nothing, for resp 2). */
