@@ -926,3 +926,39 @@ bool srv_is_cairn(srv *s) {
     if (c) redisFree(c);
     return cairn;
 }
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Iterate SCAN <cursor> <opts> to the end; the keys seen, sorted, duplicates removed,
+ * joined by ','. Caller frees. */
+char *scan_collect(redisContext *c, const char *opts) {
+    char cursor[32] = "0", *keys[256];
+    size_t n = 0;
+    int calls = 0;
+    do {
+        char line[512]; /* opts must split into words: format it into the command itself */
+        snprintf(line, sizeof line, "SCAN %s %s", cursor, opts);
+        redisReply *r = CMD(c, line);
+        if (!CHECK_REPLY_ARRAY(r, 2) || r->element[0]->type != REDIS_REPLY_STRING) {
+            if (r) freeReplyObject(r);
+            break;
+        }
+        snprintf(cursor, sizeof cursor, "%s", r->element[0]->str);
+        for (size_t i = 0; i < r->element[1]->elements && n < 256; i++)
+            keys[n++] = strdup(r->element[1]->element[i]->str);
+        freeReplyObject(r);
+    } while (strcmp(cursor, "0") != 0 && ++calls < 10000);
+    qsort(keys, n, sizeof *keys, cmp_str);
+    char *out = calloc(1, 256 * 16 + 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(keys[i], keys[i - 1]) != 0) {
+            if (*out) strcat(out, ",");
+            strncat(out, keys[i], 15);
+        }
+    }
+    for (size_t i = 0; i < n; i++) free(keys[i]);
+    return out;
+}
+

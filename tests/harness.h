@@ -162,6 +162,19 @@ void expect_double_at(const char *file, int line, redisContext *c, double exp, c
 /* A printable, escaped description of a reply, for failure messages (static buffer). */
 const char *reply_describe(const redisReply *r);
 
+/* SCAN: iterates SCAN <cursor> <opts> to the end and returns the keys seen, sorted,
+ * duplicates removed, joined by ',' (at most 256 keys of 15 bytes). Caller frees.
+ * CHECK_SCAN compares that with the expected list. */
+char *scan_collect(redisContext *c, const char *opts);
+#define CHECK_SCAN(c, opts, want)                                                                  \
+    do {                                                                                           \
+        char *got_ = scan_collect((c), (opts));                                                    \
+        if (strcmp(got_, (want)) != 0)                                                             \
+            test_fail(__FILE__, __LINE__, "SCAN ... %s gave {%s}, expected {%s}", (opts), got_, (want)); \
+        free(got_);                                                                                \
+    } while (0)
+
+
 /* INFO helpers; they record nothing, so they can sit inside WAIT_FOR(). */
 /* The value of "field:" in INFO <section> (malloc'd), or NULL if absent. */
 char *info_field(redisContext *c, const char *section, const char *field);
