@@ -39,7 +39,7 @@ FUZZ_REPLAY := $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/tests/fuzz_%_replay,$(wil
 TEST_BINS := $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FUZZ_REPLAY)
 
 .PHONY: all deps run test bench fuzz format check-deps clean test-bins
-all: src/cairn-server
+all: src/cairn-server utils/tools/cairn-check
 
 deps:
 	@./utils/tools/deps.sh build
@@ -62,6 +62,11 @@ $(BUILD)/libserver.a: $(SERVER_OBJ)
 src/cairn-server: $(BUILD)/src/main.o $(LIBS) build/.mode
 	$(CC) $(LDFLAGS) -o $@ $(BUILD)/src/main.o $(LIBS) $(LDLIBS)
 
+# cairn-check: verifies (and repairs) AOF and snapshot files; see README.md.
+CHECK_LIBS := $(BUILD)/libaof.a $(BUILD)/libsnapshot.a $(BUILD)/libresp.a $(BUILD)/libutils.a
+utils/tools/cairn-check: $(BUILD)/utils/tools/cairn-check.o $(CHECK_LIBS) build/.mode
+	$(CC) $(LDFLAGS) -o $@ $(BUILD)/utils/tools/cairn-check.o $(CHECK_LIBS) $(LDLIBS)
+
 # --- tests -------------------------------------------------------------------
 $(BUILD)/tests/test_resp: $(BUILD)/tests/unit/test_resp.o $(BUILD)/tests/test.o $(BUILD)/libresp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -69,7 +74,11 @@ $(BUILD)/tests/test_aof: $(BUILD)/tests/unit/test_aof.o $(BUILD)/tests/test.o $(
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/test_snapshot: $(BUILD)/tests/unit/test_snapshot.o $(BUILD)/tests/test.o $(BUILD)/libsnapshot.a $(BUILD)/libutils.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/test_cairn_check: $(BUILD)/tests/unit/test_cairn_check.o $(BUILD)/tests/test.o $(CHECK_LIBS) utils/tools/cairn-check
+	$(CC) $(LDFLAGS) -o $@ $(filter-out utils/tools/cairn-check,$^) $(LDLIBS)
 $(BUILD)/tests/test_cmd_docs: $(BUILD)/tests/unit/test_cmd_docs.o $(BUILD)/tests/test.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/test_value_io: $(BUILD)/tests/unit/test_value_io.o $(BUILD)/tests/test.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/test.o $(BUILD)/libutils.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -79,7 +88,7 @@ $(INTEGRATION_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(BUILD)/
 $(BUILD)/tests/fuzz_%_replay: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libaof.a $(BUILD)/libsnapshot.a $(BUILD)/libresp.a $(BUILD)/libutils.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-test-bins: src/cairn-server $(TEST_BINS)
+test-bins: src/cairn-server utils/tools/cairn-check $(TEST_BINS)
 
 test:
 	@./utils/tools/deps.sh build test
@@ -125,6 +134,6 @@ check-deps:
 	@./utils/tools/check-deps.sh
 
 clean:
-	rm -rf build build-san src/cairn-server
+	rm -rf build build-san src/cairn-server utils/tools/cairn-check
 
 -include $(shell find build build-san -name '*.d' 2>/dev/null)

@@ -461,6 +461,8 @@ const snap_header *snap_read_header(const snap_reader *r) { return &r->h; }
 int snap_read_codec(const snap_reader *r) { return r->codec; }
 const char *snap_read_error(const snap_reader *r) { return r->failed ? r->err : ""; }
 uint64_t snap_read_offset(const snap_reader *r) { return r->off; }
+uint64_t snap_read_file_offset(const snap_reader *r) { return r->file_off; }
+uint64_t snap_read_file_size(const snap_reader *r) { return r->file_size; }
 
 /* ---- records ----------------------------------------------------------------------- */
 

@@ -231,6 +231,9 @@ void *snap_read_take_blob(snap_reader *r, size_t *len);
 const char *snap_read_error(const snap_reader *r);
 /* Logical stream offset reached (header + uncompressed records). */
 uint64_t snap_read_offset(const snap_reader *r);
+/* File bytes read so far, and the file's size at open (loading progress). */
+uint64_t snap_read_file_offset(const snap_reader *r);
+uint64_t snap_read_file_size(const snap_reader *r);
 /* Closes the file and frees everything. Accepts NULL. */
 void snap_read_close(snap_reader *r);
 

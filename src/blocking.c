@@ -135,6 +135,11 @@ static void heap_remove(client *c) {
 /* ---------------------------------------------------------------- blocking */
 
 void block_on_keys(client *c, int first, int last, int step, int64_t deadline_ms) {
+    if (c->flags & CLIENT_DENY_BLOCKING) {
+        /* A client that may not wait (the AOF loader; MULTI later) times out at once. */
+        reply_null_array(c);
+        return;
+    }
     if (c->bstate) {
         /* A re-run that found nothing again: keep its place in every queue. */
         c->bstate->reblocked = true;

@@ -39,7 +39,8 @@ void blocking_teardown(void);
 /* Blocks c, in its current db, on keys (argv indexes first, first+step, ...,
  * last) until one is signalled or deadline_ms (absolute Unix ms; 0 = forever)
  * passes. Called by a command handler that found nothing to serve; the handler
- * then returns without replying. */
+ * then returns without replying. A client with CLIENT_DENY_BLOCKING gets the
+ * timeout reply at once instead. */
 void block_on_keys(client *c, int first, int last, int step, int64_t deadline_ms);
 /* True while the current command is a re-run after a key was signalled. */
 bool client_is_blocked(const client *c);

@@ -75,6 +75,8 @@ static void free_replies(client *c) {
     c->bufpos = c->sentlen = 0;
 }
 
+void client_discard_replies(client *c) { free_replies(c); }
+
 void client_close_async(client *c) {
     if (c->flags & CLIENT_CLOSE_ASAP) return;
     c->flags |= CLIENT_CLOSE_ASAP;

@@ -43,6 +43,7 @@
 #include "../utils/num.h"
 #include "elements.h"
 #include "../utils/rand.h"
+#include "persist.h"
 #include "server.h"
 
 /* Redis's LISTPACK_MAX_SAFETY_SIZE: a listpack that would grow past this
@@ -597,6 +598,11 @@ static void cmd_hincrbyfloat(client *c) {
     hash_set(o, f, flen, buf, len);
     hash_written(c, o, created, 1);
     reply_bulk(c, buf, len);
+    /* Logged as the value it produced, HSET key field value, as Redis 7.0 does (a
+     * float sum need not replay the same elsewhere). */
+    const char *argv[] = {"HSET", c->argv[1], f, buf};
+    const size_t lens[] = {4, c->argvlen[1], flen, len};
+    propagate_instead(c, 4, argv, lens);
 }
 
 /* ---------------------------------------------------------------- HRANDFIELD */
@@ -915,3 +921,60 @@ command cmd_table_hash[] = {
      .tips = "nondeterministic_output", .key_specs = "RO access: index 1 range 0 1 0",
      .args = "key@0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"},
     {0}};
+
+/* ---- persistence: walking and building values (elements.h) ---- */
+
+size_t hash_obj_len(const obj *o) { return hash_len(o); }
+
+void hash_each_pair(obj *o, pair_fn *fn, void *ud) {
+    if (o->encoding == OBJ_ENC_LISTPACK) {
+        lp *l = obj_ptr(o);
+        for (unsigned char *p = lp_first(l); p; p = lp_next(l, lp_next(l, p))) {
+            char fbuf[LP_INTBUF], vbuf[LP_INTBUF];
+            size_t flen, vlen;
+            const char *f = lp_get_str(p, fbuf, &flen);
+            const char *v = lp_get_str(lp_next(l, p), vbuf, &vlen);
+            fn(ud, f, flen, v, vlen);
+        }
+        return;
+    }
+    ht_iter it;
+    ht_iter_init(&it, obj_ptr(o));
+    for (const hentry *e; (e = ht_iter_next(&it)) != NULL;) {
+        size_t flen, vlen;
+        const char *f = hentry_field(e, &flen);
+        const char *v = hentry_value(e, &vlen);
+        fn(ud, f, flen, v, vlen);
+    }
+    ht_iter_deinit(&it);
+}
+
+obj *hash_load_new(const char *key, size_t klen, int64_t expire_ms) {
+    return obj_new_value(key, klen, OBJ_HASH, OBJ_ENC_LISTPACK, lp_new(), expire_ms);
+}
+
+/* As HSET: a field given twice keeps its last value. */
+void hash_load_add(obj *o, const char *f, size_t flen, const char *v, size_t vlen) {
+    hash_set(o, f, flen, v, vlen);
+}
+
+/* A listpack from a file: pairs, non-empty, no field twice (hash_convert and a
+ * later HSET past the limit would trip over one), then the limits. */
+bool hash_load_fix(obj *o) {
+    if (o->type != OBJ_HASH || o->encoding != OBJ_ENC_LISTPACK) return false;
+    lp *l = obj_ptr(o);
+    uint32_t n = lp_count(l);
+    if (n == 0 || n % 2) return false;
+    if (lp_has_duplicates(l, 2)) return false;
+    bool convert =
+        (long long)(n / 2) > server.hash_max_listpack_entries || lp_bytes(l) > HASH_LP_SAFE_BYTES;
+    unsigned long long max = (unsigned long long)server.hash_max_listpack_value;
+    for (unsigned char *p = lp_first(l); p && !convert; p = lp_next(l, p)) {
+        char buf[LP_INTBUF];
+        size_t len;
+        lp_get_str(p, buf, &len);
+        convert = len > max;
+    }
+    if (convert) hash_convert(o);
+    return true;
+}

@@ -21,6 +21,7 @@
 #include "../utils/glob.h"
 #include "../utils/ht.h"
 #include "../utils/num.h"
+#include "persist.h"
 #include "server.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -91,6 +92,34 @@ static void cmd_type(client *c) {
 
 enum { EXP_NX = 1, EXP_XX = 2, EXP_GT = 4, EXP_LT = 8 };
 
+/* What the AOF gets for an EXPIRE that did something, in Redis 7.0.15's forms: DEL
+ * key when the time was past (the key is gone); else PEXPIREAT key <when> followed
+ * by the options as given. PEXPIREAT itself already says that and is logged as it
+ * is (rewrite false). */
+static void expire_propagate(client *c, int64_t when, bool rewrite) {
+    if (when <= server.now_ms) {
+        const char *argv[] = {"DEL", c->argv[1]};
+        const size_t lens[] = {3, c->argvlen[1]};
+        propagate_instead(c, 2, argv, lens);
+        return;
+    }
+    if (!rewrite) return;
+    char ms[NUM_LL_MAX_CHARS];
+    const char **argv = cn_malloc(sizeof(char *) * (size_t)c->argc);
+    size_t *lens = cn_malloc(sizeof(size_t) * (size_t)c->argc);
+    for (int j = 0; j < c->argc; j++) {
+        argv[j] = c->argv[j];
+        lens[j] = c->argvlen[j];
+    }
+    argv[0] = "PEXPIREAT";
+    lens[0] = 9;
+    argv[2] = ms;
+    lens[2] = num_fmt_ll(ms, when);
+    propagate_instead(c, c->argc, argv, lens);
+    cn_free(argv);
+    cn_free(lens);
+}
+
 /* EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT key time [NX|XX|GT|LT]. basetime is now
  * (relative forms) or 0; seconds says the unit. Order of checks as Redis: the
  * options, then the number, then overflow, then the key. */
@@ -142,6 +171,7 @@ static void expire_generic(client *c, int64_t basetime, bool seconds) {
     if (when <= server.now_ms) db_delete(c->db, c->argv[1], c->argvlen[1]);
     else (void)db_set_expire(c->db, o, when);
     reply_int(c, 1);
+    expire_propagate(c, when, basetime != 0 || seconds);
     return;
 invalid:
     reply_errorf(c, "ERR invalid expire time in '%s' command", c->cmd ? c->cmd->name : "expire");

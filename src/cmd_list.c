@@ -51,6 +51,7 @@
 #include "../utils/num.h"
 #include "../utils/quicklist.h"
 #include "elements.h"
+#include "persist.h"
 #include "server.h"
 
 /* The longest element a list takes (Redis's LIST_MAX_ITEM_SIZE). */
@@ -449,6 +450,17 @@ static void pop_generic(client *c, int where) {
 static void cmd_lpop(client *c) { pop_generic(c, LIST_HEAD); }
 static void cmd_rpop(client *c) { pop_generic(c, LIST_TAIL); }
 
+/* What the AOF gets for a pop whose own argv would not replay the same (a blocking
+ * one, or one that chose among keys), as Redis 7.0.15 logs it: LPOP|RPOP key, and
+ * with n >= 0 (LMPOP, BLMPOP) LPOP|RPOP key n, n the number actually popped. */
+static void propagate_pop(client *c, int where, const char *key, size_t klen, long long n) {
+    char nbuf[NUM_LL_MAX_CHARS];
+    size_t nlen = n >= 0 ? num_fmt_ll(nbuf, n) : 0;
+    const char *argv[] = {where == LIST_HEAD ? "LPOP" : "RPOP", key, nbuf};
+    const size_t lens[] = {4, klen, nlen};
+    propagate_instead(c, n >= 0 ? 3 : 2, argv, lens);
+}
+
 /* LMPOP and BLMPOP: pops from the first non-empty list among keys
  * argv[first .. first+nkeys-1] and replies [key, [elements]]. Returns false,
  * replying nothing, when every key is missing; a key of another type replies
@@ -459,7 +471,10 @@ static bool list_mpop_serve(client *c, int first, int nkeys, int where, long cou
         obj *o = lookup_list_source(c, j, &wrong);
         if (wrong) return true;
         if (!o) continue;
+        size_t len = list_len(o);
+        long long n = (size_t)count < len ? count : (long long)len;
         list_pop_serve(c, o, c->argv[j], c->argvlen[j], where, count, POP_REPLY_KEY_ARRAY);
+        propagate_pop(c, where, c->argv[j], c->argvlen[j], n);
         return true;
     }
     return false;
@@ -571,6 +586,7 @@ static void blocking_pop(client *c, int where) {
         if (wrong) return;
         if (!o) continue;
         list_pop_serve(c, o, c->argv[j], c->argvlen[j], where, 1, POP_REPLY_KEY_ONE);
+        propagate_pop(c, where, c->argv[j], c->argvlen[j], -1);
         return;
     }
     block_on_keys(c, 1, c->argc - 2, 1, deadline);
@@ -594,6 +610,24 @@ static void blocking_move(client *c, int wherefrom, int whereto, int timeout_idx
     if (wrong) return;
     list_move_serve(c, src, c->argv[1], c->argvlen[1], wherefrom, dst, c->argv[2], c->argvlen[2],
                     whereto);
+    /* Logged without the timeout, as Redis 7.0.15 does: RPOPLPUSH src dst, or LMOVE
+     * src dst from to, with BLMOVE's direction words as given when it is served at
+     * once and as "left"/"right" when served after blocking. */
+    if (timeout_idx == 3) {
+        const char *argv[] = {"RPOPLPUSH", c->argv[1], c->argv[2]};
+        const size_t lens[] = {9, c->argvlen[1], c->argvlen[2]};
+        propagate_instead(c, 3, argv, lens);
+        return;
+    }
+    const char *argv[] = {"LMOVE", c->argv[1], c->argv[2], c->argv[3], c->argv[4]};
+    size_t lens[] = {5, c->argvlen[1], c->argvlen[2], c->argvlen[3], c->argvlen[4]};
+    if (client_is_blocked(c)) {
+        argv[3] = wherefrom == LIST_HEAD ? "left" : "right";
+        argv[4] = whereto == LIST_HEAD ? "left" : "right";
+        lens[3] = strlen(argv[3]);
+        lens[4] = strlen(argv[4]);
+    }
+    propagate_instead(c, 5, argv, lens);
 }
 
 static void cmd_blmove(client *c) {
@@ -1044,3 +1078,39 @@ command cmd_table_list[] = {
      .args = "timeout:double numkeys:integer key@0... where(LEFT | RIGHT) [COUNT count:integer]"},
     {0}};
 /* clang-format on */
+
+/* ---- persistence: walking and building values (elements.h) ---- */
+
+size_t list_obj_len(const obj *o) { return list_len(o); }
+
+obj *list_load_new(const char *key, size_t klen, int64_t expire_ms) {
+    return obj_new_value(key, klen, OBJ_LIST, OBJ_ENC_LISTPACK, lp_new(), expire_ms);
+}
+
+/* As RPUSH of one element (len <= LIST_MAX_ITEM_SIZE: the caller checks). */
+void list_load_add(obj *o, const char *s, size_t len) {
+    list_grow_check(o, len, 1);
+    list_push(o, LIST_TAIL, s, len);
+}
+
+/* A listpack from a file: non-empty; within the limits of one node it stays.
+ * Otherwise it is built again by RPUSHing its elements one by one, so that it
+ * ends in exactly the encoding the commands would have given it (RPUSH's check
+ * is an estimate that may keep a listpack slightly past the byte limit). */
+bool list_load_fix(obj *o) {
+    if (o->type != OBJ_LIST || o->encoding != OBJ_ENC_LISTPACK) return false;
+    lp *l = obj_ptr(o);
+    if (lp_count(l) == 0) return false;
+    size_t max_bytes, max_count;
+    ql_fill_limits(server.list_max_listpack_size, &max_bytes, &max_count);
+    if (lp_used(l) <= max_bytes && lp_count(l) <= max_count) return true;
+    obj_set_ptr(o, lp_new());
+    for (unsigned char *p = lp_first(l); p; p = lp_next(l, p)) {
+        char buf[LP_INTBUF];
+        size_t len;
+        const char *s = lp_get_str(p, buf, &len);
+        list_load_add(o, s, len);
+    }
+    lp_free(l);
+    return true;
+}

@@ -15,6 +15,7 @@
 #include "../utils/num.h"
 #include "../utils/sbuf.h"
 #include "config.h"
+#include "persist.h"
 #include "server.h"
 
 /* ---------------------------------------------------------------- INFO */
@@ -186,41 +187,7 @@ static void info_memory(sbuf *b) {
     );
 }
 
-static void info_persistence(sbuf *b) {
-    sbuf_catfmt(b,
-                "# Persistence\r\n"
-                "loading:0\r\n"
-                "async_loading:0\r\n"
-                "current_cow_peak:0\r\n"
-                "current_cow_size:0\r\n"
-                "current_cow_size_age:0\r\n"
-                "current_fork_perc:0.00\r\n"
-                "current_save_keys_processed:0\r\n"
-                "current_save_keys_total:0\r\n"
-                "rdb_changes_since_last_save:%lld\r\n"
-                "rdb_bgsave_in_progress:0\r\n"
-                "rdb_last_save_time:%lld\r\n"
-                "rdb_last_bgsave_status:ok\r\n"
-                "rdb_last_bgsave_time_sec:-1\r\n"
-                "rdb_current_bgsave_time_sec:-1\r\n"
-                "rdb_saves:0\r\n"
-                "rdb_last_cow_size:0\r\n"
-                "rdb_last_load_keys_expired:0\r\n"
-                "rdb_last_load_keys_loaded:0\r\n"
-                "aof_enabled:0\r\n"
-                "aof_rewrite_in_progress:0\r\n"
-                "aof_rewrite_scheduled:0\r\n"
-                "aof_last_rewrite_time_sec:-1\r\n"
-                "aof_current_rewrite_time_sec:-1\r\n"
-                "aof_last_bgrewrite_status:ok\r\n"
-                "aof_rewrites:0\r\n"
-                "aof_rewrites_consecutive_failures:0\r\n"
-                "aof_last_write_status:ok\r\n"
-                "aof_last_cow_size:0\r\n"
-                "module_fork_in_progress:0\r\n"
-                "module_fork_last_cow_size:0\r\n",
-                server.dirty, (long long)server.lastsave);
-}
+static void info_persistence(sbuf *b) { persist_info(b); }
 
 static void info_stats(sbuf *b) {
     sbuf_catfmt(b,
@@ -563,6 +530,52 @@ static void cmd_time(client *c) {
 
 static void cmd_lastsave(client *c) { reply_int(c, (long long)server.lastsave); }
 
+static void cmd_save(client *c) {
+    if (persist_bgsave_running()) {
+        reply_error(c, "ERR Background save already in progress");
+        return;
+    }
+    if (persist_save_now() == CN_OK) reply_ok(c);
+    else reply_error(c, "ERR");
+}
+
+static void cmd_bgsave(client *c) {
+    bool schedule = false;
+    if (c->argc == 2 && arg_is(c, 1, "schedule")) {
+        schedule = true;
+    } else if (c->argc > 1) {
+        reply_err_syntax(c);
+        return;
+    }
+    char err[256];
+    if (persist_bgsave_running()) {
+        reply_error(c, "ERR Background save already in progress");
+    } else if (persist_child_running()) {
+        if (schedule) {
+            persist_schedule_bgsave();
+            reply_simple(c, "Background saving scheduled");
+        } else {
+            reply_error(c, "ERR Another child process is active (AOF?): can't BGSAVE right now. "
+                           "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+        }
+    } else if (persist_bgsave(err, sizeof(err)) == CN_OK) {
+        reply_simple(c, "Background saving started");
+    } else {
+        reply_errorf(c, "ERR %s", err);
+    }
+}
+
+static void cmd_bgrewriteaof(client *c) {
+    bool scheduled;
+    char err[256];
+    if (persist_aof_rewrite(&scheduled, err, sizeof(err)) != CN_OK)
+        reply_errorf(c, "ERR %s", err);
+    else if (scheduled)
+        reply_simple(c, "Background append only file rewriting scheduled");
+    else
+        reply_simple(c, "Background append only file rewriting started");
+}
+
 static void cmd_monitor(client *c) {
     if (c->flags & CLIENT_MONITOR) return;
     c->flags |= CLIENT_MONITOR;
@@ -642,12 +655,6 @@ static void cmd_shutdown(client *c) {
         reply_err_syntax(c);
         return;
     }
-    if (flags & SHUTDOWN_SAVE) {
-        /* Snapshots arrive with the persistence work; until then a save cannot be honoured. */
-        log_warning("SHUTDOWN SAVE refused: this build has no snapshot support yet.");
-        reply_error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
-        return;
-    }
     if (server_prepare_shutdown(flags) != CN_OK) {
         reply_error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
         return;
@@ -690,9 +697,38 @@ static void cmd_debug(client *c) {
                  o->type == OBJ_STRING ? obj_strlen(o) : obj_mem_usage(o), o->lru,
                  (server.lruclock - o->lru) & OBJ_LRU_MAX);
         reply_simple(c, buf);
+    } else if (arg_is(c, 1, "reload")) {
+        bool save = true, flush = true, merge = false;
+        for (int j = 2; j < c->argc; j++) {
+            if (arg_is(c, j, "merge")) merge = true;
+            else if (arg_is(c, j, "noflush")) flush = false;
+            else if (arg_is(c, j, "nosave")) save = false;
+            else {
+                reply_error(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                return;
+            }
+        }
+        char err[1024];
+        if (persist_debug_reload(save, flush, merge, err, sizeof(err)) != CN_OK) {
+            reply_errorf(c, "ERR Error trying to load the snapshot: %s", err);
+            return;
+        }
+        log_notice("DB reloaded by DEBUG RELOAD");
+        reply_ok(c);
+    } else if (arg_is(c, 1, "loadaof") && c->argc == 2) {
+        char err[1024];
+        if (persist_debug_loadaof(err, sizeof(err)) != CN_OK) {
+            reply_errorf(c, "ERR %s", err);
+            return;
+        }
+        log_notice("Append Only File loaded by DEBUG LOADAOF");
+        reply_ok(c);
     } else if (arg_is(c, 1, "help")) {
         static const char *const help[] = {
             "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "LOADAOF",
+            "    Flush the Append Only File buffer to disk, empty the dataset and reload it",
+            "    from the Append Only File.",
             "OBJECT <key>",
             "    Show low level info about the key and associated value.",
             "SET-ACTIVE-EXPIRE <0|1>",
@@ -783,6 +819,20 @@ command cmd_table_server[] = {
      .group = "server", .since = "1.0.0",
      .summary = "Get the UNIX time stamp of the last successful save to disk", .complexity = "O(1)",
      .tips = "nondeterministic_output"},
+    {.name = "save", .proc = cmd_save, .arity = 1,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_ASYNC_LOADING | CMD_NO_MULTI,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0",
+     .summary = "Synchronously save the dataset to disk",
+     .complexity = "O(N) where N is the total number of keys in all databases"},
+    {.name = "bgsave", .proc = cmd_bgsave, .arity = -1,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_ASYNC_LOADING,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0",
+     .summary = "Asynchronously save the dataset to disk", .complexity = "O(1)",
+     .history = "3.2.2 Added the `SCHEDULE` option.", .args = "[SCHEDULE+3.2.2]"},
+    {.name = "bgrewriteaof", .proc = cmd_bgrewriteaof, .arity = 1,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_ASYNC_LOADING,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0",
+     .summary = "Asynchronously rewrite the append-only file", .complexity = "O(1)"},
     {.name = "monitor", .proc = cmd_monitor, .arity = 1,
      .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
      .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS, .group = "server", .since = "1.0.0",

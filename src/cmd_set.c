@@ -66,6 +66,9 @@
 #include "../utils/listpack.h"
 #include "../utils/num.h"
 #include "../utils/rand.h"
+#include "../utils/sbuf.h"
+#include "elements.h"
+#include "persist.h"
 #include "server.h"
 #include "set.h"
 
@@ -687,24 +690,78 @@ static void cmd_smembers(client *c) {
     else reply_setv(c, setv_of(o));
 }
 
-/* ---------------------------------------------------------------- SPOP */
+/* ---------------------------------------------------------------- SPOP
+ *
+ * A random pop is logged as what it removed (persist.h): SREM key m1 m2 ..., in
+ * the order replied; popping the whole set (a count >= its size) is DEL key.
+ * Redis 7.0.15 logs a counted pop as one SREM per member inside MULTI/EXEC;
+ * Cairn has no transactions and logs one SREM, which replays the same and is
+ * atomic in the file. */
 
-/* Removes a random member of the non-empty set v, replying it. */
-static void setv_pop_random_reply(client *c, setv *v) {
+/* The members an SPOP removed, for its log entry. */
+typedef struct spop_log {
+    sbuf bytes;   /* the members back to back */
+    size_t *ends; /* each member's end offset in bytes */
+    size_t n, cap;
+} spop_log;
+
+static void spop_log_add(spop_log *l, const char *s, size_t len) {
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->ends = cn_realloc(l->ends, l->cap * sizeof(size_t));
+    }
+    sbuf_catlen(&l->bytes, s, len);
+    l->ends[l->n++] = l->bytes.len;
+}
+
+static void spop_log_add_ll(spop_log *l, long long v) {
+    char buf[NUM_LL_MAX_CHARS];
+    spop_log_add(l, buf, num_fmt_ll(buf, v));
+}
+
+/* Propagates SREM key <the members> and frees l. */
+static void spop_log_propagate(client *c, spop_log *l) {
+    size_t argc = l->n + 2;
+    const char **argv = cn_malloc(argc * sizeof(char *));
+    size_t *lens = cn_malloc(argc * sizeof(size_t));
+    argv[0] = "SREM";
+    lens[0] = 4;
+    argv[1] = c->argv[1];
+    lens[1] = c->argvlen[1];
+    const char *base = l->bytes.buf ? l->bytes.buf : "";
+    for (size_t k = 0, start = 0; k < l->n; start = l->ends[k++]) {
+        argv[k + 2] = base + start;
+        lens[k + 2] = l->ends[k] - start;
+    }
+    propagate_instead(c, (int)argc, argv, lens);
+    cn_free(argv);
+    cn_free(lens);
+    cn_free(l->ends);
+    sbuf_free(&l->bytes);
+}
+
+/* Removes a random member of the non-empty set v, replying it and adding it to
+ * log. */
+static void setv_pop_random_reply(client *c, setv *v, spop_log *log) {
     if (v->enc == OBJ_ENC_INTSET) {
         uint32_t i = (uint32_t)rand_below(intset_len(v->ptr));
-        reply_bulk_ll(c, intset_get(v->ptr, i));
+        long long x = intset_get(v->ptr, i);
+        reply_bulk_ll(c, x);
+        spop_log_add_ll(log, x);
         v->ptr = intset_remove_at(v->ptr, i);
     } else if (v->enc == OBJ_ENC_LISTPACK) {
         member m;
         unsigned char *p;
         setv_random(*v, &m, &p);
         reply_member(c, &m);
+        if (m.s) spop_log_add(log, m.s, m.len);
+        else spop_log_add_ll(log, m.ll);
         v->ptr = lp_delete(v->ptr, &p);
     } else {
         size_t len;
         const char *s = sentry_member(ht_random(v->ptr), &len);
         reply_bulk(c, s, len);
+        spop_log_add(log, s, len);
         cn_free(ht_pop(v->ptr, s, len)); /* s is read before the entry is freed */
     }
 }
@@ -713,10 +770,11 @@ static void setv_pop_random_reply(client *c, setv *v) {
 static void spop_some(client *c, obj *o, size_t count) {
     setv v = setv_of(o);
     size_t size = setv_len(v);
+    spop_log log = {0};
     reply_set(c, (long)count);
     if (v.enc != OBJ_ENC_HASHTABLE || (size - count) * 5 > count) {
         /* Small sets, or few of a big one: pick and remove one at a time. */
-        for (size_t k = 0; k < count; k++) setv_pop_random_reply(c, &v);
+        for (size_t k = 0; k < count; k++) setv_pop_random_reply(c, &v, &log);
     } else {
         /* Most of them: move the few that stay into a new table, then reply
          * and free what is left of the old one. */
@@ -734,6 +792,7 @@ static void spop_some(client *c, obj *o, size_t count) {
             size_t len;
             const char *s = sentry_member(e, &len);
             reply_bulk(c, s, len);
+            spop_log_add(&log, s, len);
         }
         ht_iter_deinit(&it);
         ht_destroy(old);
@@ -741,6 +800,7 @@ static void spop_some(client *c, obj *o, size_t count) {
     }
     setv_store(o, v);
     db_touch_write(c->db, o);
+    spop_log_propagate(c, &log);
 }
 
 static void cmd_spop(client *c) {
@@ -756,10 +816,12 @@ static void cmd_spop(client *c) {
             return;
         }
         setv v = setv_of(o);
-        setv_pop_random_reply(c, &v);
+        spop_log log = {0};
+        setv_pop_random_reply(c, &v, &log);
         setv_store(o, v);
         if (setv_len(v) == 0) db_delete(c->db, c->argv[1], c->argvlen[1]);
         else db_touch_write(c->db, o);
+        spop_log_propagate(c, &log);
         return;
     }
     /* The count first, then the key, as Redis checks them. */
@@ -777,6 +839,9 @@ static void cmd_spop(client *c) {
     if ((unsigned long long)count >= size) {
         reply_setv(c, setv_of(o));
         db_delete(c->db, c->argv[1], c->argvlen[1]);
+        const char *argv[] = {"DEL", c->argv[1]};
+        const size_t lens[] = {3, c->argvlen[1]};
+        propagate_instead(c, 2, argv, lens);
         return;
     }
     spop_some(c, o, (size_t)count);
@@ -1250,3 +1315,54 @@ command cmd_table_set[] = {
      .tips = "nondeterministic_output", .key_specs = "RO access: index 1 range 0 1 0",
      .args = "key@0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]"},
     {0}};
+
+/* ---- persistence: walking and building values (elements.h) ---- */
+
+/* An empty intset: the first set_load_add() makes it what SADD into a new key
+ * would (setv_create), so it is never put in the keyspace empty. */
+obj *set_load_new(const char *key, size_t klen, int64_t expire_ms) {
+    return obj_new_value(key, klen, OBJ_SET, OBJ_ENC_INTSET, intset_new(), expire_ms);
+}
+
+/* As SADD of one member: a member given twice is kept once. */
+void set_load_add(obj *o, const char *s, size_t len) {
+    member m;
+    member_str_init(&m, s, len);
+    setv v = setv_of(o);
+    if (setv_len(v) == 0) {
+        setv_free(v);
+        v = setv_create(&m, 1);
+    }
+    setv_add(&v, &m);
+    setv_store(o, v);
+}
+
+/* An intset or listpack from a file: non-empty, a listpack without a member
+ * twice, then the limits: an intset past set-max-intset-entries and a
+ * listpack past either listpack limit become hashtables, as they would have
+ * growing by SADD. */
+bool set_load_fix(obj *o) {
+    if (o->type != OBJ_SET) return false;
+    setv v = setv_of(o);
+    if (v.enc == OBJ_ENC_INTSET) {
+        size_t n = intset_len(v.ptr);
+        if (n == 0) return false;
+        if (n > intset_max_entries()) setv_convert(&v, OBJ_ENC_HASHTABLE, n);
+    } else if (v.enc == OBJ_ENC_LISTPACK) {
+        lp *l = v.ptr;
+        size_t n = lp_count(l);
+        if (n == 0 || lp_has_duplicates(l, 1)) return false;
+        bool convert = n > lp_max_entries() || lp_used(l) > SET_LP_SAFE_BYTES;
+        for (unsigned char *p = lp_first(l); p && !convert; p = lp_next(l, p)) {
+            char buf[LP_INTBUF];
+            size_t len;
+            lp_get_str(p, buf, &len);
+            convert = len > lp_max_value();
+        }
+        if (convert) setv_convert(&v, OBJ_ENC_HASHTABLE, n);
+    } else {
+        return false;
+    }
+    setv_store(o, v);
+    return true;
+}

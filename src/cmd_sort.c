@@ -42,7 +42,9 @@
  *   - STORE replaces the destination (any type, TTL dropped) with a list of the
  *     result, or deletes it when the result is empty, and replies its length.
  * Redis's ALPHA sort of ties between equal BY values is unspecified (its
- * quicksort); Cairn keeps such ties in input order.
+ * quicksort); Cairn keeps such ties in input order, except when it stores from a
+ * set, where they go by the elements' bytes so that the stored list (which the
+ * AOF replays by running the SORT again) does not depend on the set's order.
  *
  * Not done: Redis 7.0 converts a listpack sorted set to a skiplist as a side
  * effect of SORT (visible in OBJECT ENCODING); Cairn leaves its input alone.
@@ -171,6 +173,7 @@ static bool sort_parse_weight(const char *s, size_t len, sbuf *tmp, double *out)
 
 typedef struct sort_how {
     bool desc, alpha, by;
+    bool ties_by_element; /* equal ALPHA BY weights: by element bytes, not input order */
 } sort_how;
 
 static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen) {
@@ -193,6 +196,7 @@ static int sort_item_cmp(const void *pa, const void *pb, void *arg) {
     } else {
         r = bytes_cmp(a->s, a->len, b->s, b->len);
     }
+    if (!r && h->ties_by_element) r = bytes_cmp(a->s, a->len, b->s, b->len);
     if (h->desc) r = -r;
     if (!r) r = a->pos < b->pos ? -1 : a->pos > b->pos;
     return r;
@@ -273,11 +277,18 @@ static void sort_generic(client *c, bool readonly) {
     bool is_set = src && src->type == OBJ_SET;
     sort_how how = {.desc = o.desc, .alpha = o.alpha, .by = o.by != 0};
     if (o.dontsort && is_set && o.store) {
-        /* A stored result must not depend on the set's iteration order. */
+        /* A stored result must not depend on the set's iteration order (the AOF
+         * and replicas replay SORT ... STORE as it is, and a set's order after a
+         * reload need not be the same): as Redis 7.0 does, BY nosort on a set
+         * with STORE sorts ALPHA by the elements. */
         o.dontsort = false;
         how.alpha = true;
         how.by = false;
     }
+    /* For the same reason, ties between equal ALPHA BY weights (or missing ones)
+     * of a stored set are ordered by the elements, not by iteration order
+     * (Redis leaves them to its quicksort; numeric ties already go by element). */
+    how.ties_by_element = is_set && o.store;
 
     char buf[32];
     if (o.dontsort) {

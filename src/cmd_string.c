@@ -20,6 +20,7 @@
 
 #include "../utils/alloc.h"
 #include "../utils/num.h"
+#include "persist.h"
 #include "server.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -42,6 +43,35 @@ static bool check_string_length_or_reply(client *c, unsigned long long size,
         return false;
     }
     return true;
+}
+
+/* ---------------------------------------------------------------- propagation
+ * What the AOF gets instead of a command whose own argv would not replay the
+ * same (persist.h), in Redis 7.0.15's exact forms. */
+
+/* SET key value PXAT <when>: SET with any expire option, SETEX, PSETEX. */
+static void propagate_set_pxat(client *c, const char *val, size_t vlen, int64_t when) {
+    char ms[NUM_LL_MAX_CHARS];
+    size_t mslen = num_fmt_ll(ms, when);
+    const char *argv[] = {"SET", c->argv[1], val, "PXAT", ms};
+    const size_t lens[] = {3, c->argvlen[1], vlen, 4, mslen};
+    propagate_instead(c, 5, argv, lens);
+}
+
+/* PEXPIREAT key <when>: GETEX with an expire option. */
+static void propagate_pexpireat(client *c, int64_t when) {
+    char ms[NUM_LL_MAX_CHARS];
+    size_t mslen = num_fmt_ll(ms, when);
+    const char *argv[] = {"PEXPIREAT", c->argv[1], ms};
+    const size_t lens[] = {9, c->argvlen[1], mslen};
+    propagate_instead(c, 3, argv, lens);
+}
+
+/* <name> key: DEL (GETDEL, GETEX with a past time) and PERSIST (GETEX). */
+static void propagate_key_cmd(client *c, const char *name) {
+    const char *argv[] = {name, c->argv[1]};
+    const size_t lens[] = {strlen(name), c->argvlen[1]};
+    propagate_instead(c, 2, argv, lens);
 }
 
 /* ---------------------------------------------------------------- writable strings
@@ -215,6 +245,25 @@ static void cmd_set(client *c) {
     if ((flags & SETOPT_KEEPTTL) && old) when = obj_expire(old);
     db_set(c->db, obj_new_string(key, klen, val, vlen, when));
     if (!(flags & SETOPT_GET)) reply_ok(c);
+
+    /* The AOF gets what Redis 7.0 logs: with an expire option, SET key value PXAT
+     * <the absolute time the key got> (NX, XX and GET dropped); else, with GET,
+     * the command without its GET words (every one); else the command as it is. */
+    if (expire_arg) {
+        propagate_set_pxat(c, val, vlen, when);
+    } else if (flags & SETOPT_GET) {
+        const char **argv = cn_malloc(sizeof(char *) * (size_t)c->argc);
+        size_t *lens = cn_malloc(sizeof(size_t) * (size_t)c->argc);
+        int n = 0;
+        for (int j = 0; j < c->argc; j++) {
+            if (j >= 3 && arg_is(c, j, "get")) continue;
+            argv[n] = c->argv[j];
+            lens[n++] = c->argvlen[j];
+        }
+        propagate_instead(c, n, argv, lens);
+        cn_free(argv);
+        cn_free(lens);
+    }
 }
 
 static void cmd_setnx(client *c) {
@@ -232,6 +281,7 @@ static void setex_generic(client *c, int unit, const char *cmdname) {
     if (!expire_arg_or_reply(c, 2, unit, false, cmdname, &when)) return;
     db_set(c->db, obj_new_string(c->argv[1], c->argvlen[1], c->argv[3], c->argvlen[3], when));
     reply_ok(c);
+    propagate_set_pxat(c, c->argv[3], c->argvlen[3], when); /* as Redis 7.0 logs both */
 }
 
 static void cmd_setex(client *c) { setex_generic(c, UNIT_SECONDS, "setex"); }
@@ -247,6 +297,10 @@ static void cmd_getset(client *c) {
     else reply_null(c);
     db_set(c->db, obj_new_string(c->argv[1], c->argvlen[1], c->argv[2], c->argvlen[2],
                                  OBJ_NO_EXPIRE));
+    /* Logged as SET key value, as Redis 7.0 does (GETSET is deprecated). */
+    const char *argv[] = {"SET", c->argv[1], c->argv[2]};
+    const size_t lens[] = {3, c->argvlen[1], c->argvlen[2]};
+    propagate_instead(c, 3, argv, lens);
 }
 
 static void cmd_getdel(client *c) {
@@ -261,6 +315,7 @@ static void cmd_getdel(client *c) {
     }
     reply_str_obj(c, o);
     db_delete(c->db, c->argv[1], c->argvlen[1]);
+    propagate_key_cmd(c, "DEL");
 }
 
 static void cmd_getex(client *c) {
@@ -283,10 +338,17 @@ static void cmd_getex(client *c) {
     reply_str_obj(c, o);
     if (expire_arg) {
         /* Only EXAT/PXAT can name a time already past: the key goes now. */
-        if (when <= server.now_ms) db_delete(c->db, c->argv[1], c->argvlen[1]);
-        else (void)db_set_expire(c->db, o, when);
+        /* Logged as Redis 7.0 does: DEL key, or PEXPIREAT key <absolute ms>. */
+        if (when <= server.now_ms) {
+            db_delete(c->db, c->argv[1], c->argvlen[1]);
+            propagate_key_cmd(c, "DEL");
+        } else {
+            (void)db_set_expire(c->db, o, when);
+            propagate_pexpireat(c, when);
+        }
     } else if ((flags & SETOPT_PERSIST) && o->has_expire) {
         (void)db_set_expire(c->db, o, OBJ_NO_EXPIRE);
+        propagate_key_cmd(c, "PERSIST");
     }
 }
 
@@ -424,6 +486,11 @@ static void cmd_incrbyfloat(client *c) {
     if (o) db_replace(c->db, o, repl);
     else db_set(c->db, repl);
     reply_bulk(c, out, n);
+    /* Logged as the value it produced (a float sum need not replay the same on
+     * another machine): SET key value KEEPTTL, as Redis 7.0 does. */
+    const char *argv[] = {"SET", key, out, "KEEPTTL"};
+    const size_t lens[] = {3, klen, n, 7};
+    propagate_instead(c, 4, argv, lens);
 }
 
 /* ---------------------------------------------------------------- lengths and ranges */

@@ -58,6 +58,7 @@
 #include "../utils/skiplist.h"
 #include "elements.h"
 #include "../utils/rand.h"
+#include "persist.h"
 #include "server.h"
 #include "set.h"
 
@@ -149,8 +150,8 @@ static unsigned char *zlp_find(lp *l, const char *m, size_t len, double *score) 
 
 /* Inserts (m, score) in order; m must be absent. */
 static lp *zlp_insert(lp *l, const char *m, size_t len, double score) {
-    char sbuf[ZSCORE_BUF];
-    size_t slen = score_fmt_store(sbuf, score);
+    char scorebuf[ZSCORE_BUF];
+    size_t slen = score_fmt_store(scorebuf, score);
     for (unsigned char *p = lp_first(l); p; p = lp_next(l, lp_next(l, p))) {
         double s = zlp_score(lp_next(l, p));
         if (s < score) continue;
@@ -162,10 +163,10 @@ static lp *zlp_insert(lp *l, const char *m, size_t len, double score) {
         }
         unsigned char *np;
         l = lp_insert(l, p, false, m, len, &np);
-        return lp_insert(l, np, true, sbuf, slen, NULL);
+        return lp_insert(l, np, true, scorebuf, slen, NULL);
     }
     l = lp_append(l, m, len);
-    return lp_append(l, sbuf, slen);
+    return lp_append(l, scorebuf, slen);
 }
 
 /* ---------------------------------------------------------------- the value */
@@ -242,15 +243,15 @@ static void zset_update(obj *o, const char *m, size_t len, double score) {
         unsigned char *p = zlp_find(l, m, len, NULL);
         assert(p);
         /* m may be read from the block itself: copy it before deleting. */
-        char ibuf[LP_INTBUF], sbuf[256];
+        char ibuf[LP_INTBUF], copybuf[256];
         size_t mlen;
         const char *mm = lp_get_str(p, ibuf, &mlen);
-        char *copy = mlen <= sizeof(sbuf) ? sbuf : cn_malloc(mlen);
+        char *copy = mlen <= sizeof(copybuf) ? copybuf : cn_malloc(mlen);
         memcpy(copy, mm, mlen);
         l = lp_delete(l, &p);
         l = lp_delete(l, &p);
         l = zlp_insert(l, copy, mlen, score);
-        if (copy != sbuf) cn_free(copy);
+        if (copy != copybuf) cn_free(copy);
         obj_set_ptr(o, l);
         return;
     }
@@ -844,11 +845,11 @@ static obj *zset_from_pairs(const char *key, size_t klen, zpair *v, size_t n, si
     if ((long long)n <= server.zset_max_listpack_entries &&
         (long long)maxlen <= server.zset_max_listpack_value) {
         lp *l = lp_new();
-        char sbuf[ZSCORE_BUF];
+        char scorebuf[ZSCORE_BUF];
         for (size_t i = 0; i < n; i++) {
             l = lp_append(l, v[i].m, v[i].len);
-            size_t sl = score_fmt_store(sbuf, v[i].score);
-            l = lp_append(l, sbuf, sl);
+            size_t sl = score_fmt_store(scorebuf, v[i].score);
+            l = lp_append(l, scorebuf, sl);
         }
         o = obj_new_value(key, klen, OBJ_ZSET, OBJ_ENC_LISTPACK, l, OBJ_NO_EXPIRE);
     } else {
@@ -1172,7 +1173,9 @@ static void cmd_zpopmin(client *c) { zpop_generic(c, ZPOP_MIN); }
 static void cmd_zpopmax(client *c) { zpop_generic(c, ZPOP_MAX); }
 
 /* Serves the first non-empty key of argv[first..first+nkeys); false if none.
- * A wrong type replies WRONGTYPE (and returns true). */
+ * A wrong type replies WRONGTYPE (and returns true). The AOF gets what Redis
+ * 7.0.15 logs: ZPOPMIN|ZPOPMAX key for BZPOPMIN/BZPOPMAX, and ZPOPMIN|ZPOPMAX key
+ * n (n the number actually popped) for ZMPOP/BZMPOP. */
 static bool zmpop_serve(client *c, int first, int nkeys, int where, long long count, int shape) {
     /* A blocked client re-run after a write passes over keys of another type
      * and keeps waiting, as Redis 7.0 does; only the first run replies
@@ -1186,7 +1189,13 @@ static bool zmpop_serve(client *c, int first, int nkeys, int where, long long co
             return true;
         }
         if (!o) continue;
+        size_t len = zset_len(o);
+        long long n = count < 0 || (unsigned long long)count > len ? (long long)len : count;
         zpop_serve(c, o, j, where, count, shape);
+        char nbuf[NUM_LL_MAX_CHARS];
+        const char *argv[] = {where == ZPOP_MAX ? "ZPOPMAX" : "ZPOPMIN", c->argv[j], nbuf};
+        const size_t lens[] = {7, c->argvlen[j], num_fmt_ll(nbuf, n)};
+        propagate_instead(c, shape == ZPOP_REPLY_MPOP ? 3 : 2, argv, lens);
         return true;
     }
     return false;
@@ -1334,7 +1343,7 @@ static void cmd_zscan(client *c) {
     }
     scan_opts opt;
     if (!scan_opts_or_reply(c, 3, false, &opt)) return;
-    char sbuf[ZSCORE_BUF];
+    char scorebuf[ZSCORE_BUF];
     if (o->encoding == OBJ_ENC_LISTPACK) {
         lp *l = obj_ptr(o);
         char buf[LP_INTBUF];
@@ -1351,7 +1360,7 @@ static void cmd_zscan(client *c) {
             const char *m = lp_get_str(p, buf, &len);
             if (opt.pat && !glob_match(opt.pat, opt.plen, m, len, false)) continue;
             reply_bulk(c, m, len);
-            reply_bulk(c, sbuf, score_fmt_scan_lp(sbuf, zlp_score(lp_next(l, p))));
+            reply_bulk(c, scorebuf, score_fmt_scan_lp(scorebuf, zlp_score(lp_next(l, p))));
         }
         return;
     }
@@ -1377,7 +1386,7 @@ static void cmd_zscan(client *c) {
         size_t len;
         const char *m = zsl_node_member(n, &len);
         reply_bulk(c, m, len);
-        reply_bulk(c, sbuf, score_fmt_reply(sbuf, n->score));
+        reply_bulk(c, scorebuf, score_fmt_reply(scorebuf, n->score));
     }
     scan_batch_deinit(&b);
 }
@@ -1959,3 +1968,67 @@ command cmd_table_zset[] = {
      .args = "destination@0 numkeys:integer key@1..."},
     {0}};
 /* clang-format on */
+
+/* ---- persistence: walking and building values (elements.h) ---- */
+
+size_t zset_obj_len(const obj *o) { return zset_len(o); }
+
+void zset_each_scored(obj *o, scored_fn *fn, void *ud) {
+    if (zset_len(o) == 0) return;
+    zit it;
+    for (zit_first(&it, o, false); zit_valid(&it); zit_next(&it)) {
+        size_t len;
+        const char *m = zit_member(&it, &len);
+        fn(ud, m, len, zit_score(&it));
+    }
+}
+
+obj *zset_load_new(const char *key, size_t klen, int64_t expire_ms) {
+    return obj_new_value(key, klen, OBJ_ZSET, OBJ_ENC_LISTPACK, lp_new(), expire_ms);
+}
+
+/* As ZADD of one pair: a member given twice keeps its last score (an equal
+ * score, -0 against 0 included, changes nothing, as ZADD). */
+void zset_load_add(obj *o, const char *m, size_t mlen, double score) {
+    assert(!isnan(score));
+    double cur;
+    if (!zset_score(o, m, mlen, &cur))
+        zset_insert(o, m, mlen, score);
+    else if (cur != score)
+        zset_update(o, m, mlen, score);
+}
+
+/* A listpack from a file: non-empty member/score pairs, every score a number
+ * (num_parse_double: not NaN), strictly ascending by (score, member) as
+ * zlp_insert keeps them, no member twice; then the limits. */
+bool zset_load_fix(obj *o) {
+    if (o->type != OBJ_ZSET || o->encoding != OBJ_ENC_LISTPACK) return false;
+    lp *l = obj_ptr(o);
+    uint32_t n = lp_count(l);
+    if (n == 0 || n % 2) return false;
+    bool convert =
+        (long long)(n / 2) > server.zset_max_listpack_entries || lp_bytes(l) > ZSET_LP_SAFE_BYTES;
+    unsigned long long max = (unsigned long long)server.zset_max_listpack_value;
+    char bufs[2][LP_INTBUF]; /* the previous member's text and this one's */
+    const char *prev = NULL;
+    size_t prev_len = 0;
+    double prev_score = 0;
+    int cur = 0;
+    for (unsigned char *p = lp_first(l); p; p = lp_next(l, lp_next(l, p))) {
+        size_t len;
+        const char *m = lp_get_str(p, bufs[cur], &len);
+        lp_value v;
+        lp_get(lp_next(l, p), &v);
+        double score = (double)v.ll;
+        if (v.str && (!num_parse_double(v.str, v.len, &score) || isnan(score))) return false;
+        if (prev && zsl_cmp(prev_score, prev, prev_len, score, m, len) >= 0) return false;
+        if (len > max) convert = true;
+        prev = m;
+        prev_len = len;
+        prev_score = score;
+        cur ^= 1;
+    }
+    if (lp_has_duplicates(l, 2)) return false;
+    if (convert) zset_convert_to_skiplist(o);
+    return true;
+}

@@ -46,6 +46,7 @@ enum {
     CMD_NO_MULTI = 1 << 15,
     CMD_ALLOW_BUSY = 1 << 16,
     CMD_MOVABLE_KEYS = 1 << 17, /* keys found by a keynum/keyword spec (LMPOP, ...) */
+    CMD_NO_ASYNC_LOADING = 1 << 18,
 };
 
 /* ACL categories (as Redis names them, for COMMAND INFO and later ACLs). */

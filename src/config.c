@@ -22,6 +22,9 @@
 #include "../utils/log.h"
 #include "../utils/num.h"
 #include "../utils/sbuf.h"
+#include "../aof/aof.h"
+#include "../snapshot/snapshot.h"
+#include "persist.h"
 #include "server.h"
 
 /* ------------------------------------------------------------------ the table */
@@ -36,6 +39,7 @@ typedef enum {
     CFG_BIND,   /* bind: 0..CONFIG_BINDADDR_MAX addresses */
     CFG_OBUF,   /* client-output-buffer-limit: <class> <hard> <soft> <seconds> ... */
     CFG_DIR,    /* dir: chdir() on every change */
+    CFG_SAVE,   /* save: "<seconds> <changes> ..." pairs, or "" for none */
 } cfg_type;
 
 enum {
@@ -93,6 +97,13 @@ static const cfg_enum_name loglevel_names[] = {
     {"warning", LOG_WARNING}, {NULL, 0},
 };
 
+static const cfg_enum_name fsync_names[] = {
+    {"always", AOF_FSYNC_ALWAYS}, {"everysec", AOF_FSYNC_EVERYSEC}, {"no", AOF_FSYNC_NO},
+    {NULL, 0},
+};
+static const cfg_enum_name codec_names[] = {
+    {"zstd", SNAP_ZSTD}, {"lz4", SNAP_LZ4}, {"none", SNAP_NONE}, {NULL, 0},
+};
 static const cfg_enum_name protected_names[] = {
     {"no", CONFIG_PROTECTED_NO}, {"yes", CONFIG_PROTECTED_YES},
     {"local", CONFIG_PROTECTED_LOCAL}, {NULL, 0},
@@ -123,6 +134,9 @@ static int apply_loglevel(const cfg_directive *d, char *err, size_t errlen);
 static int apply_jemalloc_bg_thread(const cfg_directive *d, char *err, size_t errlen);
 static int apply_dir(const cfg_directive *d, char *err, size_t errlen);
 static int check_logfile(const cfg_directive *d, char *err, size_t errlen);
+static int check_aof_name(const cfg_directive *d, char *err, size_t errlen);
+static int apply_appendonly(const cfg_directive *d, char *err, size_t errlen);
+static int apply_appendfsync(const cfg_directive *d, char *err, size_t errlen);
 
 /* Every directive. Order: as CONFIG REWRITE appends them and redis.conf.example
  * documents them. */
@@ -163,6 +177,39 @@ static const cfg_directive directives[] = {
      .min = 1, .max = INT_MAX, .def_n = CONFIG_DEFAULT_DATABASES},
     {.name = "dir", .type = CFG_DIR, .flags = CFG_PROTECTED, .field = &server.dir,
      .apply = apply_dir, .on_load = apply_dir},
+    /* Snapshots and the append-only file (persist.c). */
+    {.name = "save", .type = CFG_SAVE, .field = &server.save_params,
+     .def_s = CONFIG_DEFAULT_SAVE},
+    {.name = "dbfilename", .type = CFG_STRING, .flags = CFG_PROTECTED, .field = &server.dbfilename,
+     .def_s = CONFIG_DEFAULT_DBFILENAME, .apply = check_aof_name, .on_load = check_aof_name},
+    {.name = "stop-writes-on-bgsave-error", .type = CFG_BOOL,
+     FIELD(stop_writes_on_bgsave_err), .def_n = 1},
+    {.name = "snapshot-compression", .type = CFG_ENUM, FIELD(snapshot_codec),
+     .enums = codec_names, .def_n = SNAP_ZSTD},
+    {.name = "snapshot-compression-level", .type = CFG_INT, FIELD(snapshot_level), .min = 0,
+     .max = SNAP_ZSTD_LEVEL_MAX, .def_n = 0},
+    {.name = "rdb-key-save-delay", .type = CFG_INT, FIELD(rdb_key_save_delay), .min = 0,
+     .max = INT_MAX, .def_n = 0},
+    {.name = "key-load-delay", .type = CFG_INT, FIELD(key_load_delay), .min = 0,
+     .max = INT_MAX, .def_n = 0},
+    {.name = "appendonly", .type = CFG_BOOL, FIELD(aof_enabled), .def_n = 0,
+     .apply = apply_appendonly},
+    {.name = "appendfilename", .type = CFG_STRING, .flags = CFG_IMMUTABLE,
+     .field = &server.aof_filename, .def_s = CONFIG_DEFAULT_AOF_FILENAME,
+     .on_load = check_aof_name},
+    {.name = "appenddirname", .type = CFG_STRING, .flags = CFG_IMMUTABLE,
+     .field = &server.aof_dirname, .def_s = CONFIG_DEFAULT_AOF_DIRNAME,
+     .on_load = check_aof_name},
+    {.name = "appendfsync", .type = CFG_ENUM, FIELD(aof_fsync), .enums = fsync_names,
+     .def_n = AOF_FSYNC_EVERYSEC, .apply = apply_appendfsync},
+    {.name = "no-appendfsync-on-rewrite", .type = CFG_BOOL, FIELD(aof_no_fsync_on_rewrite),
+     .def_n = 0},
+    {.name = "auto-aof-rewrite-percentage", .type = CFG_INT, FIELD(aof_rewrite_perc), .min = 0,
+     .max = INT_MAX, .def_n = 100},
+    {.name = "auto-aof-rewrite-min-size", .type = CFG_MEMORY, FIELD(aof_rewrite_min_size),
+     .min = 0, .max = LLONG_MAX, .def_n = 64LL * 1024 * 1024},
+    {.name = "aof-load-truncated", .type = CFG_BOOL, FIELD(aof_load_truncated), .def_n = 1},
+    {.name = "aof-use-rdb-preamble", .type = CFG_BOOL, FIELD(aof_use_snapshot_base), .def_n = 1},
     /* Security. */
     {.name = "requirepass", .type = CFG_STRING, .flags = CFG_EMPTY_NULL,
      .field = &server.requirepass},
@@ -219,7 +266,7 @@ static const cfg_directive directives[] = {
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
 
 static bool is_multi_arg(const cfg_directive *d) {
-    return d->type == CFG_BIND || d->type == CFG_OBUF;
+    return d->type == CFG_BIND || d->type == CFG_OBUF || d->type == CFG_SAVE;
 }
 
 /* The directive called name (or by its alias), any case; NULL if none. */
@@ -252,7 +299,8 @@ static void field_set_n(const cfg_directive *d, long long v) {
 }
 
 static bool has_string(const cfg_directive *d) {
-    return d->type == CFG_STRING || d->type == CFG_BIND || d->type == CFG_DIR;
+    return d->type == CFG_STRING || d->type == CFG_BIND || d->type == CFG_DIR ||
+           d->type == CFG_SAVE;
 }
 
 /* The directive's current value; v->s is a copy the caller frees. */
@@ -420,6 +468,30 @@ static int parse_bind(int argc, char **argv, size_t *lens, cfg_value *v, char *e
     return CN_OK;
 }
 
+/* save: pairs of "<seconds> <changes>", both positive integers; one empty argument
+ * (save "") means no rules. Stored as the pairs separated by single spaces. */
+static int parse_save(int argc, char **argv, size_t *lens, cfg_value *v, char *err,
+                      size_t errlen) {
+    sbuf b = {0};
+    sbuf_cat(&b, "");
+    if (!(argc == 1 && lens[0] == 0)) {
+        if (argc % 2 != 0) {
+            sbuf_free(&b);
+            return fail(err, errlen, "Invalid save parameters");
+        }
+        for (int i = 0; i < argc; i++) {
+            long long n;
+            if (!num_parse_ll(argv[i], lens[i], &n) || n < 1) {
+                sbuf_free(&b);
+                return fail(err, errlen, "Invalid save parameters");
+            }
+            sbuf_catfmt(&b, "%s%lld", i ? " " : "", n);
+        }
+    }
+    v->s = b.buf;
+    return CN_OK;
+}
+
 /* Parses argc arguments (after the directive's name) into v, which the caller has
  * filled with the current value (client-output-buffer-limit changes only the classes
  * it names). Side-effect free. On CN_ERR err holds Redis's reason and v is as it
@@ -430,6 +502,13 @@ static int cfg_parse(const cfg_directive *d, int argc, char **argv, size_t *lens
         cfg_value nv = *v;
         if (parse_obuf(argc, argv, lens, &nv, err, errlen) != CN_OK) return CN_ERR;
         *v = nv;
+        return CN_OK;
+    }
+    if (d->type == CFG_SAVE) {
+        cfg_value nv = {0};
+        if (parse_save(argc, argv, lens, &nv, err, errlen) != CN_OK) return CN_ERR;
+        cfg_value_free(v);
+        v->s = nv.s;
         return CN_OK;
     }
     if (d->type == CFG_BIND) {
@@ -552,6 +631,7 @@ static void cat_get_value(sbuf *b, const cfg_directive *d) {
     case CFG_OCTAL: sbuf_catfmt(b, "%llo", (unsigned long long)field_get_n(d)); break;
     case CFG_ENUM: sbuf_cat(b, enum_name(d, field_get_n(d))); break;
     case CFG_STRING:
+    case CFG_SAVE:
     case CFG_BIND: {
         const char *s = *(char **)d->field;
         sbuf_cat(b, s ? s : "");
@@ -612,6 +692,7 @@ static int cfg_rewrite_lines(const cfg_directive *d, rewrite_line out[OBUF_CLASS
             sbuf_cat(&b, " ");
             cat_repr(&b, cur.s ? cur.s : "", cur.s ? strlen(cur.s) : 0);
             break;
+        case CFG_SAVE: sbuf_catfmt(&b, " %s", cur.s && *cur.s ? cur.s : "\"\""); break;
         case CFG_OBUF: break;
         }
         out[n].text = b.buf;
@@ -652,6 +733,32 @@ static int apply_jemalloc_bg_thread(const cfg_directive *d, char *err, size_t er
 }
 
 /* chdir() to server.dir, then store the absolute path there. */
+/* dbfilename, appendfilename, appenddirname: a plain file name in dir. */
+static int check_aof_name(const cfg_directive *d, char *err, size_t errlen) {
+    const char *v = *(char **)d->field;
+    if (!v || !aof_name_valid(v)) return fail(err, errlen, "%s can't be a path, just a filename", d->name);
+    return CN_OK;
+}
+
+static int apply_appendonly(const cfg_directive *d, char *err, size_t errlen) {
+    (void)d;
+    if (!server.aof_enabled) {
+        persist_aof_disable();
+        return CN_OK;
+    }
+    if (persist_aof_enable(err, errlen) != CN_OK) {
+        server.aof_enabled = false;
+        return CN_ERR;
+    }
+    return CN_OK;
+}
+
+static int apply_appendfsync(const cfg_directive *d, char *err, size_t errlen) {
+    (void)d, (void)err, (void)errlen;
+    persist_aof_policy_changed();
+    return CN_OK;
+}
+
 static int apply_dir(const cfg_directive *d, char *err, size_t errlen) {
     (void)d;
     if (chdir(server.dir ? server.dir : "") != 0) return fail(err, errlen, "%s", strerror(errno));
@@ -704,6 +811,7 @@ void config_teardown(void) {
 typedef struct load_ctx {
     char *err;
     size_t errlen;
+    bool save_seen; /* a `save` line was read: later ones add rules (redis.conf style) */
 } load_ctx;
 
 /* Fills the caller's err with Redis's FATAL layout: where, the line, why. */
@@ -765,6 +873,17 @@ static int load_directive(load_ctx *ctx, const char *where, const char *line, in
     if (cfg_parse_words(d, argc - 1, argv + 1, lens + 1, &v, why, sizeof(why)) != CN_OK) {
         cfg_value_free(&v);
         return load_error(ctx, where, line, why);
+    }
+    if (d->type == CFG_SAVE) {
+        /* The first `save` line replaces the default rules, later lines add to them,
+         * so redis.conf's one-rule-per-line style works; `save ""` clears them. */
+        if (ctx->save_seen && v.s[0] && server.save_params[0]) {
+            sbuf b = {0};
+            sbuf_catfmt(&b, "%s %s", server.save_params, v.s);
+            cfg_value_free(&v);
+            v.s = b.buf;
+        }
+        ctx->save_seen = true;
     }
     cfg_write(d, &v);
     if (d->on_load && d->on_load(d, why, sizeof(why)) != CN_OK)

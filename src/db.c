@@ -4,6 +4,7 @@
 #include "../utils/alloc.h"
 #include "../utils/clock.h"
 #include "../utils/ht.h"
+#include "persist.h"
 #include "server.h"
 
 static db *dbs;
@@ -130,22 +131,28 @@ static void unlink_and_free(db *d, obj *o) {
     obj_free(o);
 }
 
+/* An expiry is not a change made by a command: it is not counted in dirty (as in
+ * Redis), and it is propagated as its own DEL, so a replay never reads the clock. */
 static void expire_now(db *d, obj *o) {
-    /* Callers (keyspace notifications later) see the key before it goes. */
-    db_key_changed(d, obj_key(o), obj_keylen(o));
+    /* Listeners (keyspace notifications later) see the key before it goes. */
+    block_signal_key(d, obj_key(o), obj_keylen(o));
+    persist_propagate_expired(d->id, obj_key(o), obj_keylen(o));
     unlink_and_free(d, o);
     server.stat_expiredkeys++;
 }
 
-bool db_is_expired(const obj *o) {
-    return o->has_expire && obj_expire(o) <= server.now_ms;
+/* Nothing expires while loading: a loaded AOF may still refer to the key. */
+static inline bool due(const obj *o) {
+    return o->has_expire && obj_expire(o) <= server.now_ms && !server.loading;
 }
+
+bool db_is_expired(const obj *o) { return due(o); }
 
 obj *db_peek(db *d, const char *key, size_t klen) { return ht_find(d->keys, key, klen); }
 
 obj *db_lookup_write(db *d, const char *key, size_t klen) {
     obj *o = ht_find(d->keys, key, klen);
-    if (o && o->has_expire && obj_expire(o) <= server.now_ms) {
+    if (o && due(o)) {
         expire_now(d, o);
         return NULL;
     }
@@ -187,6 +194,14 @@ void db_set(db *d, obj *o) {
     }
     if (o->has_expire) heap_push(&d->expires, o);
     db_key_changed(d, obj_key(o), obj_keylen(o));
+}
+
+bool db_add_loaded(db *d, obj *o) {
+    ht_position pos;
+    if (ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos)) return false;
+    ht_insert_at(d->keys, &pos, o);
+    if (o->has_expire) heap_push(&d->expires, o);
+    return true;
 }
 
 bool db_add(db *d, obj *o) {

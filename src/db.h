@@ -69,6 +69,9 @@ obj *db_random_key(db *d);
 void db_set(db *d, obj *o);
 /* Adds o only if the key is absent; else frees o and returns false. */
 bool db_add(db *d, obj *o);
+/* Loading a snapshot: adds o if the key is absent (taking o) and returns true;
+ * false (o not taken) for a duplicate. Not a change: no dirty, no listeners. */
+bool db_add_loaded(db *d, obj *o);
 /* Deletes the key; false if it was not there. */
 bool db_delete(db *d, const char *key, size_t klen);
 /* Sets (when >= 0) or removes (OBJ_NO_EXPIRE) the TTL. Returns o's new address. */

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "object.h"
 
@@ -42,5 +43,44 @@ bool hash_get_field(obj *o, const char *f, size_t flen, char *buf, const char **
  * empty list). */
 obj *list_from_elements(const char *key, size_t klen, size_t n, const char *const *s,
                         const size_t *len);
+
+/* ---- persistence (src/persist.c): every value out, and back in ----------------
+ *
+ * Walking: the element count and every element of a value, whatever its encoding,
+ * for values persist.c does not write as one block. Bytes are borrowed as above.
+ * Building: a new object (not in the keyspace) is made with *_load_new(), filled
+ * with *_load_add() one element at a time (the value takes the encoding the current
+ * thresholds give, converting as it grows, exactly as if the elements had been
+ * written by commands), then put in the keyspace by the caller (db_set). Duplicates
+ * (a hostile file) are merged as the write commands would merge them: a set keeps one
+ * member, a hash and a sorted set keep the last value or score.
+ * *_load_fix() takes an object made by obj_new_value() from a listpack or intset
+ * block read from a file (already validated as a listpack/intset) and converts it
+ * when it exceeds the current thresholds (or, for a hash or sorted set listpack, has
+ * an odd number of entries or a score entry that is not a number: then it returns
+ * false and the caller discards the object as corrupt). */
+typedef void pair_fn(void *ud, const char *f, size_t flen, const char *v, size_t vlen);
+typedef void scored_fn(void *ud, const char *m, size_t mlen, double score);
+
+size_t list_obj_len(const obj *o);
+size_t hash_obj_len(const obj *o);
+size_t zset_obj_len(const obj *o); /* sets: set_obj_len() in set.h */
+/* Every field/value pair of the hash o. */
+void hash_each_pair(obj *o, pair_fn *fn, void *ud);
+/* Every member/score pair of the sorted set o, by ascending score. */
+void zset_each_scored(obj *o, scored_fn *fn, void *ud);
+
+obj *list_load_new(const char *key, size_t klen, int64_t expire_ms);
+void list_load_add(obj *o, const char *s, size_t len); /* at the tail */
+obj *set_load_new(const char *key, size_t klen, int64_t expire_ms);
+void set_load_add(obj *o, const char *s, size_t len);
+obj *hash_load_new(const char *key, size_t klen, int64_t expire_ms);
+void hash_load_add(obj *o, const char *f, size_t flen, const char *v, size_t vlen);
+obj *zset_load_new(const char *key, size_t klen, int64_t expire_ms);
+void zset_load_add(obj *o, const char *m, size_t mlen, double score); /* score not NaN */
+bool list_load_fix(obj *o);
+bool set_load_fix(obj *o); /* listpack or intset */
+bool hash_load_fix(obj *o);
+bool zset_load_fix(obj *o);
 
 #endif

@@ -27,7 +27,7 @@ static bool any_due(void) {
 }
 
 static void expire_cycle(int64_t budget_us) {
-    if (!server.active_expire || !any_due()) return;
+    if (!server.active_expire || server.loading || !any_due()) return;
     int64_t start = clock_mono_us(), deadline = start + budget_us;
     int n = db_count();
     for (int i = 0; i < n; i++) {

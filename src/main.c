@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "persist.h"
 #include "server.h"
 
 static void usage(void) {
@@ -172,6 +173,12 @@ int main(int argc, char **argv) {
     write_pidfile();
     log_notice("Running mode=standalone, port=%d.", server.port);
     log_notice("Server initialized");
+    /* Listening already: clients that connect during a long load get -LOADING. */
+    if (persist_load_at_startup() != CN_OK) {
+        log_warning("Fatal error loading the DB, check the log above. Exiting.");
+        if (server.pidfile && *server.pidfile) unlink(server.pidfile);
+        return 1;
+    }
     log_notice("Ready to accept connections%s%s", server.listen_count ? " tcp" : "",
                server.unix_fd >= 0 ? " unix" : "");
     el_run(server.loop);

@@ -9,6 +9,7 @@
 #include "../utils/rand.h"
 #include "../utils/ht.h"
 #include "config.h"
+#include "persist.h"
 #include "server.h"
 
 struct cn_server server;
@@ -211,6 +212,20 @@ static command *resolve_or_reply(client *c) {
         cmd->rejected_calls++;
         return NULL;
     }
+    /* A failed save or AOF write refuses writes (and PING, as Redis does). */
+    if (!(c->flags & CLIENT_AOF_LOADING) && ((cmd->flags & CMD_WRITE) || !strcmp(cmd->name, "ping"))) {
+        const char *deny = persist_deny_write();
+        if (deny) {
+            reply_error(c, deny);
+            cmd->rejected_calls++;
+            return NULL;
+        }
+    }
+    if (server.loading && !(cmd->flags & CMD_LOADING) && !(c->flags & CLIENT_AOF_LOADING)) {
+        reply_error(c, "LOADING Redis is loading the dataset in memory");
+        cmd->rejected_calls++;
+        return NULL;
+    }
     if ((c->flags & CLIENT_PUBSUB) && c->resp == 2) {
         /* Subscription mode (RESP2) allows only these; pub/sub itself comes later. */
         const char *n = cmd->parent ? cmd->parent->name : cmd->name;
@@ -237,6 +252,7 @@ void call(client *c) {
     if (skip) c->flags = (c->flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
 
     int dbid = c->db->id;
+    long long dirty_before = server.dirty;
     long long errors_before = server.stat_total_error_replies;
     int64_t start = server.now_us;
     client *outer = server.current;
@@ -251,6 +267,12 @@ void call(client *c) {
     server.now_us = clock_us();
     server.now_ms = server.now_us / 1000;
     long long dur = server.now_us > start ? server.now_us - start : 0;
+
+    /* Propagation (persist.h): what changed the keyspace, unless the handler logged
+     * its deterministic equivalent itself. Admin commands (DEBUG, SAVE) are not logged. */
+    if (server.dirty > dirty_before && !(c->flags & CLIENT_PROP_REWRITTEN) && !(cmd->flags & CMD_ADMIN))
+        propagate(dbid, c->argc, c->argv, c->argvlen);
+    c->flags &= ~CLIENT_PROP_REWRITTEN;
 
     if (skip) c->flags &= ~CLIENT_REPLY_SKIP;
     if (server.stat_total_error_replies != errors_before) cmd->failed_calls++;
@@ -307,6 +329,7 @@ static long server_cron(el_loop *loop, long long id, void *data) {
         inst_track(INST_NET_OUTPUT, server.stat_net_output_bytes);
     }
     clients_cron();
+    persist_cron();
     expire_cycle_slow();
     /* Incremental rehashing: about 1 ms per cron for the db that needs it most. */
     for (int i = 0; i < db_count(); i++) {
@@ -325,12 +348,14 @@ static long server_cron(el_loop *loop, long long id, void *data) {
 static void before_sleep(el_loop *loop) {
     (void)loop;
     server_update_time();
-    /* Order matters: expire first, then (later) the AOF, then replies. */
+    /* Order matters (design.md): expire first, then the AOF, then replies: under
+     * appendfsync always no reply leaves before its write is on disk. */
     expire_cycle_fast();
     block_serve_ready();
     long next_timeout = block_timeouts();
     blocking_resume_clients();
     el_set_max_wait(server.loop, next_timeout);
+    persist_before_sleep();
     clients_handle_writes();
     clients_free_pending();
     if (server.shutdown_asap && server_prepare_shutdown(SHUTDOWN_NOFLAGS) == CN_OK)
@@ -382,6 +407,7 @@ void server_teardown(void) {
     server_slowlog_reset();
     command_teardown();
     blocking_teardown();
+    persist_teardown();
     db_teardown();
     cn_free(server.clients);
     cn_free(server.monitors);
@@ -389,8 +415,12 @@ void server_teardown(void) {
 }
 
 int server_prepare_shutdown(int flags) {
-    (void)flags;
     log_warning("User requested shutdown...");
+    if (persist_shutdown(flags) != CN_OK) {
+        log_warning("Errors trying to shut down the server. Check the logs for more information.");
+        server.shutdown_asap = false;
+        return CN_ERR;
+    }
     /* Flush what clients are owed, as far as sockets take it without blocking. */
     clients_handle_writes();
     net_close_listeners();

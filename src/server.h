@@ -71,6 +71,10 @@
 /* A HyperLogLog stays sparse while its whole value is at most this many bytes. */
 #define CONFIG_DEFAULT_HLL_SPARSE_MAX_BYTES 3000
 #define CONFIG_MIN_RESERVED_FDS 32
+#define CONFIG_DEFAULT_SAVE "3600 1 300 100 60 10000"
+#define CONFIG_DEFAULT_DBFILENAME "dump.csnap"
+#define CONFIG_DEFAULT_AOF_FILENAME "appendonly.aof"
+#define CONFIG_DEFAULT_AOF_DIRNAME "appendonlydir"
 
 /* Client flags. */
 enum {
@@ -87,6 +91,9 @@ enum {
     CLIENT_PROTECTED = 1 << 10,        /* do not free now: in a handler up the stack */
     CLIENT_IN_CALL = 1 << 11,
     CLIENT_PUBSUB = 1 << 12,
+    CLIENT_PROP_REWRITTEN = 1 << 13, /* the command called propagate_instead() */
+    CLIENT_DENY_BLOCKING = 1 << 14,  /* a blocking command answers as on timeout */
+    CLIENT_AOF_LOADING = 1 << 15,    /* the connectionless client replaying the AOF */
 };
 
 /* An overflow block of the reply list. */
@@ -229,6 +236,23 @@ struct cn_server {
     long long zset_max_listpack_entries; /* members; more converts to a skiplist */
     long long zset_max_listpack_value;   /* bytes of a member; longer converts */
     long long hll_sparse_max_bytes;      /* bytes of a sparse HLL value; longer goes dense */
+
+    /* Persistence (persist.c reads these; persist.h has the contract). */
+    char *save_params;            /* "3600 1 300 100 60 10000"; "" = no save rules */
+    char *dbfilename;
+    bool stop_writes_on_bgsave_err;
+    int snapshot_codec;           /* SNAP_ZSTD, SNAP_LZ4 or SNAP_NONE */
+    int snapshot_level;           /* 0: the codec's default */
+    int rdb_key_save_delay;       /* us per key written (tests: keep a child busy) */
+    int key_load_delay;           /* us per key loaded (tests: observe loading) */
+    bool aof_enabled;             /* appendonly */
+    char *aof_filename, *aof_dirname;
+    int aof_fsync;                /* AOF_FSYNC_* */
+    bool aof_no_fsync_on_rewrite;
+    long long aof_rewrite_perc, aof_rewrite_min_size;
+    bool aof_load_truncated;
+    bool aof_use_snapshot_base;   /* aof-use-rdb-preamble: the rewrite's base format */
+    bool loading;                 /* loading a snapshot or AOF: -LOADING for most commands */
 };
 
 extern struct cn_server server;
@@ -256,6 +280,8 @@ client *client_create(int fd, uint32_t flags);
 /* Frees now, or marks for closing if the client is in use up the stack. */
 void client_free(client *c);
 void client_close_async(client *c);
+/* Drops every reply queued for c (the AOF loading client, which has no connection). */
+void client_discard_replies(client *c);
 void client_queue_write(client *c);
 /* Runs the commands c sent while it was blocked. */
 void client_process_pending(client *c);

@@ -5,6 +5,7 @@
 #include "tests/harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -36,6 +37,8 @@ struct srv {
     int port;
     bool reaped;  /* waitpid already collected the status */
     int status;   /* valid when reaped */
+    bool exit_expected; /* srv_kill() or a run expected to fail: srv_stop() does not judge it */
+    int runs;           /* processes started in this directory so far (numbers the old logs) */
     char dir[256];
     char log[300];
     char conf[300];
@@ -80,7 +83,7 @@ char *escape_bytes(const void *buf, size_t len, size_t max) {
     return out;
 }
 
-static char *read_file_all(const char *path, size_t *len_out) {
+char *file_read(const char *path, size_t *len_out) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     size_t cap = 4096, len = 0;
@@ -98,7 +101,7 @@ static char *read_file_all(const char *path, size_t *len_out) {
 
 static void print_log_tail(const char *path) {
     size_t len = 0;
-    char *text = read_file_all(path, &len);
+    char *text = file_read(path, &len);
     if (!text) {
         fprintf(stderr, "    (no log at %s)\n", path);
         return;
@@ -124,6 +127,13 @@ static char *subst_dir(const char *text, const char *dir) {
     }
     *o = '\0';
     return out;
+}
+
+bool file_write(const char *path, const void *buf, size_t len) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return false;
+    bool ok = fwrite(buf, 1, len, f) == len;
+    return fclose(f) == 0 && ok;
 }
 
 static bool write_file(const char *path, const char *text) {
@@ -197,14 +207,9 @@ static const char *server_binary(char *buf, size_t cap) {
 
 /* ---- starting and stopping ---------------------------------------------------------- */
 
-static bool make_dir_and_files(srv *s, const srv_opts *o) {
-    snprintf(s->dir, sizeof s->dir, "/tmp/cairn-test-XXXXXX");
-    if (!mkdtemp(s->dir)) {
-        s->dir[0] = '\0';
-        return false;
-    }
-    snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
-    s->conf[0] = '\0';
+/* Writes the config file (if o->conf) and o->files into s->dir; a config file written by
+ * an earlier call stays in use when o->conf is NULL. */
+static bool write_files(srv *s, const srv_opts *o) {
     if (o && o->conf) {
         snprintf(s->conf, sizeof s->conf, "%s/cairn.conf", s->dir);
         char *text = subst_dir(o->conf, s->dir);
@@ -223,6 +228,17 @@ static bool make_dir_and_files(srv *s, const srv_opts *o) {
     return true;
 }
 
+static bool make_dir_and_files(srv *s, const srv_opts *o) {
+    snprintf(s->dir, sizeof s->dir, "/tmp/cairn-test-XXXXXX");
+    if (!mkdtemp(s->dir)) {
+        s->dir[0] = '\0';
+        return false;
+    }
+    snprintf(s->log, sizeof s->log, "%s/server.log", s->dir);
+    s->conf[0] = '\0';
+    return write_files(s, o);
+}
+
 static pid_t spawn(srv *s, const char *bin, const srv_opts *o) {
     const char *argv[128];
     int n = 0;
@@ -237,6 +253,12 @@ static pid_t spawn(srv *s, const char *bin, const srv_opts *o) {
     for (const char *const *a = o ? o->args : NULL; a && *a && n < 126; a++) argv[n++] = *a;
     argv[n] = NULL;
 
+    if (s->runs > 0) { /* keep the previous run's log as server.log.<run> */
+        char old[320];
+        snprintf(old, sizeof old, "%s.%d", s->log, s->runs);
+        rename(s->log, old);
+    }
+    s->runs++;
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
@@ -255,15 +277,18 @@ static pid_t spawn(srv *s, const char *bin, const srv_opts *o) {
     _exit(127);
 }
 
-/* Is the server answering? Any reply but -LOADING counts (NOAUTH means it is up). */
-static bool ping_ok(int port) {
-    struct timeval tv = {0, 200000};
+/* Is the server answering? Any reply counts (NOAUTH means it is up), -LOADING only if
+ * loading_ok. The reply may take a while: a loading server serves its clients only now
+ * and then (Cairn every 100 ms, Redis every loading-process-events-interval-bytes). */
+static bool ping_ok(int port, bool loading_ok) {
+    struct timeval tv = {1, 0};
     redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
     bool ok = false;
     if (c && !c->err) {
         redisSetTimeout(c, tv);
         redisReply *r = redisCommand(c, "PING");
-        ok = r && !(r->type == REDIS_REPLY_ERROR && strncmp(r->str, "LOADING", 7) == 0);
+        ok = r &&
+             (loading_ok || !(r->type == REDIS_REPLY_ERROR && strncmp(r->str, "LOADING", 7) == 0));
         if (r) freeReplyObject(r);
     }
     if (c) redisFree(c);
@@ -293,6 +318,52 @@ static void unregister(srv *s) {
         }
 }
 
+/* Spawn the binary in s->dir and wait until it answers, retrying on another port if
+ * someone took ours. True if it is up (and registered in `live` by the caller). On false
+ * the failure is recorded, the log tail printed and the process is gone (s->reaped). */
+static bool launch(srv *s, const char *bin, const srv_opts *o) {
+    int timeout = o && o->start_timeout_ms > 0 ? o->start_timeout_ms : START_DEADLINE_MS;
+    bool loading_ok = o && o->up_when_loading;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+        s->port = free_port();
+        s->reaped = false;
+        s->exit_expected = false;
+        s->pid = spawn(s, bin, o);
+        if (s->pid < 0) {
+            s->reaped = true;
+            s->status = -1;
+            test_fail(__FILE__, __LINE__, "fork failed: %s", strerror(errno));
+            return false;
+        }
+        long long deadline = now_ms() + timeout;
+        while (now_ms() < deadline) {
+            if (reap(s, 0)) break; /* exited during start-up */
+            if (ping_ok(s->port, loading_ok)) {
+                if (!reap(s, 0)) return true;
+                break;
+            }
+            sleep_ms(5);
+        }
+        if (!s->reaped) {
+            kill(s->pid, SIGKILL);
+            reap(s, STOP_DEADLINE_MS);
+            test_fail(__FILE__, __LINE__, "server did not answer PING within %d ms (port %d)",
+                      timeout, s->port);
+            print_log_tail(s->log);
+            return false;
+        }
+        /* Exited: retry only if someone took the port between free_port() and bind(). */
+        char *text = file_read(s->log, NULL);
+        bool in_use = text && strstr(text, "in use") != NULL;
+        free(text);
+        if (in_use && attempt < START_ATTEMPTS) continue;
+        test_fail(__FILE__, __LINE__, "server exited during start-up (status 0x%x)", s->status);
+        print_log_tail(s->log);
+        return false;
+    }
+    return false;
+}
+
 srv *srv_start_opts(const srv_opts *o) {
     harness_init();
     char bin[4096];
@@ -308,40 +379,10 @@ srv *srv_start_opts(const srv_opts *o) {
         free(s);
         return NULL;
     }
-    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-        s->port = free_port();
-        s->reaped = false;
-        s->pid = spawn(s, bin, o);
-        if (s->pid < 0) break;
-        s->next = live;
-        live = s;
-        long long deadline = now_ms() + START_DEADLINE_MS;
-        while (now_ms() < deadline) {
-            if (reap(s, 0)) break; /* exited during start-up */
-            if (ping_ok(s->port)) {
-                if (!reap(s, 0)) return s;
-                break;
-            }
-            sleep_ms(5);
-        }
-        unregister(s);
-        if (!s->reaped) {
-            kill(s->pid, SIGKILL);
-            reap(s, STOP_DEADLINE_MS);
-            test_fail(__FILE__, __LINE__, "server did not answer PING within %d ms (port %d)",
-                      START_DEADLINE_MS, s->port);
-            print_log_tail(s->log);
-            break;
-        }
-        /* Exited: retry only if someone took the port between free_port() and bind(). */
-        char *text = read_file_all(s->log, NULL);
-        bool in_use = text && strstr(text, "in use") != NULL;
-        free(text);
-        if (in_use && attempt < START_ATTEMPTS) continue;
-        test_fail(__FILE__, __LINE__, "server exited during start-up (status 0x%x)", s->status);
-        print_log_tail(s->log);
-        break;
-    }
+    s->next = live;
+    live = s;
+    if (launch(s, bin, o)) return s;
+    unregister(s);
     remove_tree(s->dir);
     free(s);
     return NULL;
@@ -359,8 +400,8 @@ bool srv_wait_exit(srv *s, int timeout_ms, int *status) {
     return done;
 }
 
-bool srv_stop(srv *s) {
-    if (!s) return false;
+/* SIGTERM (if running), wait, judge the exit unless it was expected. True if clean. */
+static bool stop_process(srv *s) {
     bool ok = true;
     if (!s->reaped) {
         kill(s->pid, SIGTERM);
@@ -373,6 +414,7 @@ bool srv_stop(srv *s) {
             ok = false;
         }
     }
+    if (s->exit_expected) return ok;
     if (ok && WIFSIGNALED(s->status)) {
         test_fail(__FILE__, __LINE__, "server died from signal %d (%s)", WTERMSIG(s->status),
                   strsignal(WTERMSIG(s->status)));
@@ -383,10 +425,123 @@ bool srv_stop(srv *s) {
         print_log_tail(s->log);
         ok = false;
     }
+    return ok;
+}
+
+bool srv_stop(srv *s) {
+    if (!s) return false;
+    bool ok = stop_process(s);
     unregister(s);
     remove_tree(s->dir);
     free(s);
     return ok;
+}
+
+bool srv_kill(srv *s, int sig) {
+    if (!s) return false;
+    if (s->reaped) return true;
+    s->exit_expected = true;
+    kill(s->pid, sig);
+    if (reap(s, STOP_DEADLINE_MS)) return true;
+    test_fail(__FILE__, __LINE__, "server pid %d still running %d ms after signal %d", (int)s->pid,
+              STOP_DEADLINE_MS, sig);
+    return false;
+}
+
+bool srv_restart_opts(srv *s, const srv_opts *o) {
+    char bin[4096];
+    if (!s) {
+        test_fail(__FILE__, __LINE__, "srv_restart: no server");
+        return false;
+    }
+    if (!s->reaped) stop_process(s);
+    if (!server_binary(bin, sizeof bin) || !write_files(s, o)) {
+        test_fail(__FILE__, __LINE__, "srv_restart: no server binary, or cannot write files");
+        s->exit_expected = true;
+        return false;
+    }
+    if (launch(s, bin, o)) return true;
+    s->exit_expected = true; /* already recorded */
+    return false;
+}
+
+bool srv_restart(srv *s, const char *const *args) {
+    srv_opts o = {.args = args};
+    return srv_restart_opts(s, &o);
+}
+
+/* Run the binary in s->dir until it exits, starts (answers anything but -LOADING: -1)
+ * or timeout_ms passes (-1); the process is gone afterwards. */
+static int run_until_exit(srv *s, const char *bin, const srv_opts *o, int timeout_ms) {
+    s->port = free_port();
+    s->reaped = false;
+    s->exit_expected = true;
+    s->pid = spawn(s, bin, o);
+    if (s->pid < 0) {
+        s->reaped = true;
+        s->status = -1;
+        return -1;
+    }
+    long long deadline = now_ms() + timeout_ms;
+    while (!reap(s, 0)) {
+        if (now_ms() >= deadline || ping_ok(s->port, false)) {
+            kill(s->pid, SIGKILL);
+            reap(s, STOP_DEADLINE_MS);
+            return -1;
+        }
+        sleep_ms(5);
+    }
+    return s->status;
+}
+
+int srv_run_to_exit_in(srv *s, const srv_opts *o, int timeout_ms, char **output) {
+    char bin[4096];
+    *output = NULL;
+    if (!s || !s->reaped || !server_binary(bin, sizeof bin) || !write_files(s, o)) {
+        test_fail(__FILE__, __LINE__,
+                  "srv_run_to_exit_in: no server, still running, no binary "
+                  "or cannot write files");
+        *output = strdup("");
+        return -1;
+    }
+    int result = run_until_exit(s, bin, o, timeout_ms);
+    *output = file_read(s->log, NULL);
+    if (!*output) *output = strdup("");
+    return result;
+}
+
+int srv_children(srv *s, int *pids, int max) {
+    if (!s || s->reaped) return 0;
+    int n = 0;
+    DIR *d = opendir("/proc");
+    for (struct dirent *e; d && (e = readdir(d)) && n < max;) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end || pid <= 0) continue;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        char *st = file_read(path, NULL);
+        /* "pid (comm) state ppid ...": comm may hold spaces and parentheses */
+        const char *close_paren = st ? strrchr(st, ')') : NULL;
+        int ppid = 0;
+        char state;
+        if (close_paren && sscanf(close_paren + 1, " %c %d", &state, &ppid) == 2 &&
+            ppid == (int)s->pid)
+            pids[n++] = (int)pid;
+        free(st);
+    }
+    if (d) closedir(d);
+    return n;
+}
+
+int srv_exit_status(srv *s) {
+    if (!s) return -1;
+    return s->reaped || reap(s, 0) ? s->status : -1;
+}
+
+const char *srv_path(const srv *s, const char *name, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s/%s", s ? s->dir : "", name);
+    return buf;
 }
 
 int srv_run_to_exit(const srv_opts *o, int timeout_ms, char **output) {
@@ -405,18 +560,8 @@ int srv_run_to_exit(const srv_opts *o, int timeout_ms, char **output) {
         *output = strdup("");
         return -1;
     }
-    s.port = free_port();
-    s.pid = spawn(&s, bin, o);
-    int result = -1;
-    if (s.pid > 0) {
-        if (reap(&s, timeout_ms)) {
-            result = s.status;
-        } else {
-            kill(s.pid, SIGKILL);
-            reap(&s, STOP_DEADLINE_MS);
-        }
-    }
-    *output = read_file_all(s.log, NULL);
+    int result = run_until_exit(&s, bin, o, timeout_ms);
+    *output = file_read(s.log, NULL);
     if (!*output) *output = strdup("");
     remove_tree(s.dir);
     return result;
@@ -429,7 +574,7 @@ const char *srv_dir(const srv *s) { return s ? s->dir : ""; }
 const char *srv_conf_path(const srv *s) { return s && s->conf[0] ? s->conf : NULL; }
 
 char *srv_log_text(const srv *s) {
-    char *t = s ? read_file_all(s->log, NULL) : NULL;
+    char *t = s ? file_read(s->log, NULL) : NULL;
     return t ? t : strdup("");
 }
 
@@ -962,3 +1107,374 @@ char *scan_collect(redisContext *c, const char *opts) {
     return out;
 }
 
+/* ---- whole datasets ------------------------------------------------------------------- */
+
+/* Read n pipelined replies; records the first error reply and any connection error. */
+static void drain_replies(redisContext *c, long n) {
+    bool reported = false;
+    for (long i = 0; i < n; i++) {
+        redisReply *r = NULL;
+        if (redisGetReply(c, (void **)&r) != REDIS_OK || !r) {
+            test_fail(__FILE__, __LINE__, "dataset_fill: connection error: %s", c->errstr);
+            return;
+        }
+        if (r->type == REDIS_REPLY_ERROR && !reported) {
+            test_fail(__FILE__, __LINE__, "dataset_fill: reply %ld of %ld is -%s", i + 1, n,
+                      r->str);
+            reported = true;
+        }
+        freeReplyObject(r);
+    }
+}
+
+long dataset_fill(redisContext *c) {
+    if (!c || c->err) {
+        test_fail(__FILE__, __LINE__, "dataset_fill: no connection");
+        return 0;
+    }
+    long keys = 0, sent = 0;
+#define FILL(...) (redisAppendCommand(c, __VA_ARGS__), sent++)
+    static const char binkey[] = "bin\0key\r\n\xff";
+    unsigned char all[256];
+    for (int i = 0; i < 256; i++) all[i] = (unsigned char)i;
+    char raw[201];
+    memset(raw, 'r', 200);
+    raw[200] = '\0';
+    char longv[101];
+    memset(longv, 'L', 100);
+    longv[100] = '\0';
+    size_t biglen = 1 << 20;
+    char *big = malloc(biglen);
+    for (size_t i = 0; i < biglen; i++) big[i] = (char)('a' + (i * 7 + i / 1000) % 26);
+
+    /* Strings. */
+    FILL("SELECT 0");
+    FILL("SET str:int 12345"), keys++;
+    FILL("SET str:neg -9223372036854775808"), keys++;
+    FILL("SET str:embstr hello"), keys++;
+    FILL("SET str:float 3.14"), keys++;
+    FILL("SET str:zeros 0012"), keys++;
+    FILL("SET str:raw %s", raw), keys++;
+    FILL("SET str:big %b", big, biglen), keys++;
+    FILL("SET str:empty %b", "", (size_t)0), keys++;
+    FILL("SET str:bin %b", all, sizeof all), keys++;
+    FILL("SET %b binkey-value", binkey, sizeof binkey - 1), keys++;
+    FILL("SET %b emptykey-value", "", (size_t)0), keys++;
+    FILL("SETBIT str:bits 100001 1"), keys++;
+    FILL("SETBIT str:bits 7 1");
+    { /* a dense HyperLogLog (a sparse one is a short raw string: embstr after a reload) */
+        char cmd[3000 * 8 + 32], *o = cmd;
+        o += sprintf(o, "PFADD str:hll");
+        for (int i = 0; i < 3000; i++) o += sprintf(o, " h%d", i);
+        FILL(cmd), keys++;
+    }
+    /* Lists. */
+    FILL("RPUSH list:small a b 1 2 %b", "", (size_t)0), keys++;
+    keys++;
+    for (int i = 0; i < 5000; i += 100) { /* ints, short strings, 100-byte strings */
+        char bufs[100][112];
+        const char *argv[102] = {"RPUSH", "list:big"};
+        size_t lens[102] = {5, 8};
+        for (int j = 0; j < 100; j++) {
+            int v = i + j;
+            if (v % 97 == 0)
+                snprintf(bufs[j], sizeof bufs[j], "%0100d", v);
+            else if (v % 3 == 0)
+                snprintf(bufs[j], sizeof bufs[j], "%d", v * 1000);
+            else
+                snprintf(bufs[j], sizeof bufs[j], "e%d", v);
+            argv[j + 2] = bufs[j];
+            lens[j + 2] = strlen(bufs[j]);
+        }
+        redisAppendCommandArgv(c, 102, argv, lens);
+        sent++;
+    }
+    FILL("RPUSH list:bin %b %b x", all, sizeof all, binkey, sizeof binkey - 1), keys++;
+    /* Hashes. */
+    FILL("HSET hash:small f1 v1 f2 2 %b emptyfield f3 %b", "", (size_t)0, "", (size_t)0), keys++;
+    keys++;
+    for (int i = 0; i < 1000; i += 100) {
+        char cmd[100 * 32 + 32], *o = cmd;
+        o += sprintf(o, "HSET hash:big");
+        for (int j = i; j < i + 100; j++) o += sprintf(o, " f%d v%d", j, j * 3);
+        FILL(cmd);
+    }
+    FILL("HSET hash:long f %s g short", longv), keys++;
+    FILL("HSET hash:bin %b %b", binkey, sizeof binkey - 1, all, sizeof all), keys++;
+    /* Sets. */
+    FILL("SADD set:intset 1 2 3 -5 100000"), keys++;
+    keys += 2;
+    for (int i = 0; i < 1000; i += 100) {
+        char cmd[100 * 16 + 32], *o = cmd;
+        o += sprintf(o, "SADD set:intbig");
+        for (int j = i; j < i + 100; j++) o += sprintf(o, " %d", j * 11);
+        FILL(cmd);
+        if (i < 300) {
+            o = cmd;
+            o += sprintf(o, "SADD set:int300");
+            for (int j = i; j < i + 100; j++) o += sprintf(o, " %d", -j);
+            FILL(cmd);
+        }
+    }
+    FILL("SADD set:small a b c %b", "", (size_t)0), keys++;
+    keys++;
+    for (int i = 0; i < 1000; i += 100) {
+        char cmd[100 * 16 + 32], *o = cmd;
+        o += sprintf(o, "SADD set:big");
+        for (int j = i; j < i + 100; j++) o += sprintf(o, " m%d", j);
+        FILL(cmd);
+    }
+    FILL("SADD set:bin %b %b", binkey, sizeof binkey - 1, all, sizeof all), keys++;
+    /* Sorted sets. */
+    FILL("ZADD zset:small 1.5 a -inf b inf c 0 d 3 %b 0.1 e", "", (size_t)0), keys++;
+    keys++;
+    for (int i = 0; i < 500; i += 100) {
+        char cmd[100 * 32 + 32], *o = cmd;
+        o += sprintf(o, "ZADD zset:big");
+        for (int j = i; j < i + 100; j++) o += sprintf(o, " %.2f z%d", j * 0.25 - 10, j);
+        FILL(cmd);
+    }
+    FILL("ZADD zset:long 1 %s 2 short", longv), keys++;
+    FILL("ZADD zset:bin 7 %b -1e300 %b", binkey, sizeof binkey - 1, all, sizeof all), keys++;
+    /* TTLs. */
+    FILL("SET ttl:str v PX 60000"), keys++;
+    FILL("RPUSH ttl:list a b"), keys++;
+    FILL("PEXPIRE ttl:list 70000");
+    FILL("HSET ttl:hash f v"), keys++;
+    FILL("PEXPIRE ttl:hash 80000");
+    FILL("SADD ttl:set 1 2"), keys++;
+    FILL("PEXPIRE ttl:set 90000");
+    FILL("ZADD ttl:zset 1 a"), keys++;
+    FILL("PEXPIRE ttl:zset 100000");
+    /* Other databases. */
+    FILL("SELECT 3");
+    FILL("SET str:int 999"), keys++;
+    FILL("RPUSH list:db3 x y"), keys++;
+    FILL("SET ttl:db3 v PX 90000"), keys++;
+    FILL("SELECT 15");
+    FILL("HSET hash:db15 a b"), keys++;
+    FILL("SELECT 0");
+#undef FILL
+    drain_replies(c, sent);
+    free(big);
+    return keys;
+}
+
+typedef struct {
+    int db;
+    char *key;
+    size_t klen;
+    char *blob; /* type, encoding and contents, length-prefixed */
+    size_t blen;
+    long long pttl, at_ms;
+} ds_entry;
+
+struct dataset {
+    ds_entry *e;
+    long n, cap;
+};
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} bytes;
+
+static void bytes_add(bytes *b, const void *p, size_t n) {
+    if (b->len + n + 32 > b->cap) {
+        while (b->len + n + 32 > b->cap) b->cap = b->cap ? b->cap * 2 : 256;
+        b->buf = realloc(b->buf, b->cap);
+    }
+    b->len += (size_t)sprintf(b->buf + b->len, "%zu:", n);
+    memcpy(b->buf + b->len, p, n);
+    b->len += n;
+    b->buf[b->len++] = ',';
+}
+
+static int cmp_bin(const char *a, size_t al, const char *b, size_t bl) {
+    int r = memcmp(a, b, al < bl ? al : bl);
+    return r ? r : (al < bl ? -1 : al > bl);
+}
+
+static int cmp_reply_str(const void *a, const void *b) {
+    const redisReply *x = *(redisReply *const *)a, *y = *(redisReply *const *)b;
+    return cmp_bin(x->str, x->len, y->str, y->len);
+}
+
+/* Pairs (field, value) compared by field. */
+static int cmp_reply_pair(const void *a, const void *b) {
+    const redisReply *const *x = a, *const *y = b;
+    return cmp_bin(x[0]->str, x[0]->len, y[0]->str, y[0]->len);
+}
+
+static redisReply *key_cmd(redisContext *c, const char *cmd, const char *key, size_t klen,
+                           const char *extra1, const char *extra2) {
+    const char *argv[4] = {cmd, key, extra1, extra2};
+    size_t lens[4] = {strlen(cmd), klen, extra1 ? strlen(extra1) : 0, extra2 ? strlen(extra2) : 0};
+    int argc = extra2 ? 4 : extra1 ? 3 : 2;
+    return redisCommandArgv(c, argc, argv, lens);
+}
+
+void dataset_free(dataset *d) {
+    if (!d) return;
+    for (long i = 0; i < d->n; i++) {
+        free(d->e[i].key);
+        free(d->e[i].blob);
+    }
+    free(d->e);
+    free(d);
+}
+
+long dataset_keys(const dataset *d) { return d ? d->n : -1; }
+
+dataset *dataset_capture(redisContext *c) {
+    if (!c || c->err) {
+        test_fail(__FILE__, __LINE__, "dataset_capture: no connection");
+        return NULL;
+    }
+    dataset *d = calloc(1, sizeof *d);
+    for (int db = 0; db < 16; db++) {
+        redisReply *sel = redisCommand(c, "SELECT %d", db);
+        bool ok = sel && sel->type == REDIS_REPLY_STATUS;
+        if (sel) freeReplyObject(sel);
+        if (!ok) break;
+        redisReply *keys = redisCommand(c, "KEYS *");
+        if (!keys || keys->type != REDIS_REPLY_ARRAY) {
+            test_fail(__FILE__, __LINE__, "dataset_capture: KEYS * in db %d: %s", db,
+                      reply_describe(keys));
+            if (keys) freeReplyObject(keys);
+            dataset_free(d);
+            return NULL;
+        }
+        qsort(keys->element, keys->elements, sizeof *keys->element, cmp_reply_str);
+        for (size_t i = 0; i < keys->elements; i++) {
+            const char *k = keys->element[i]->str;
+            size_t kl = keys->element[i]->len;
+            bytes b = {0};
+            redisReply *t = key_cmd(c, "TYPE", k, kl, NULL, NULL);
+            const char *oe[3] = {"OBJECT", "ENCODING", k};
+            size_t oel[3] = {6, 8, kl};
+            redisReply *enc = redisCommandArgv(c, 3, oe, oel);
+            const char *type = t && t->type == REDIS_REPLY_STATUS ? t->str : "?";
+            bytes_add(&b, type, strlen(type));
+            if (enc && enc->type == REDIS_REPLY_STRING)
+                bytes_add(&b, enc->str, enc->len);
+            else
+                bytes_add(&b, "?", 1);
+            redisReply *v = NULL;
+            if (!strcmp(type, "string"))
+                v = key_cmd(c, "GET", k, kl, NULL, NULL);
+            else if (!strcmp(type, "list"))
+                v = key_cmd(c, "LRANGE", k, kl, "0", "-1");
+            else if (!strcmp(type, "hash"))
+                v = key_cmd(c, "HGETALL", k, kl, NULL, NULL);
+            else if (!strcmp(type, "set"))
+                v = key_cmd(c, "SMEMBERS", k, kl, NULL, NULL);
+            else if (!strcmp(type, "zset")) {
+                const char *za[5] = {"ZRANGE", k, "0", "-1", "WITHSCORES"};
+                size_t zl[5] = {6, kl, 1, 2, 10};
+                v = redisCommandArgv(c, 5, za, zl);
+            }
+            if (v && v->type == REDIS_REPLY_ARRAY) {
+                if (!strcmp(type, "set"))
+                    qsort(v->element, v->elements, sizeof *v->element, cmp_reply_str);
+                else if (!strcmp(type, "hash"))
+                    qsort(v->element, v->elements / 2, 2 * sizeof *v->element, cmp_reply_pair);
+                for (size_t j = 0; j < v->elements; j++)
+                    bytes_add(&b, v->element[j]->str, v->element[j]->len);
+            } else if (v && v->type == REDIS_REPLY_STRING) {
+                bytes_add(&b, v->str, v->len);
+            } else {
+                const char *what = reply_describe(v);
+                bytes_add(&b, what, strlen(what));
+            }
+            redisReply *p = key_cmd(c, "PTTL", k, kl, NULL, NULL);
+            if (d->n == d->cap) {
+                d->cap = d->cap ? d->cap * 2 : 64;
+                d->e = realloc(d->e, (size_t)d->cap * sizeof *d->e);
+            }
+            ds_entry *e = &d->e[d->n++];
+            e->db = db;
+            e->key = malloc(kl + 1);
+            memcpy(e->key, k, kl);
+            e->key[kl] = '\0';
+            e->klen = kl;
+            e->blob = b.buf ? b.buf : strdup("");
+            e->blen = b.len;
+            e->pttl = p && p->type == REDIS_REPLY_INTEGER ? p->integer : LLONG_MIN;
+            e->at_ms = now_ms();
+            if (t) freeReplyObject(t);
+            if (enc) freeReplyObject(enc);
+            if (v) freeReplyObject(v);
+            if (p) freeReplyObject(p);
+        }
+        freeReplyObject(keys);
+    }
+    redisReply *sel = redisCommand(c, "SELECT 0");
+    if (sel) freeReplyObject(sel);
+    if (c->err) {
+        test_fail(__FILE__, __LINE__, "dataset_capture: connection error: %s", c->errstr);
+        dataset_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int cmp_entry(const ds_entry *a, const ds_entry *b) {
+    if (a->db != b->db) return a->db < b->db ? -1 : 1;
+    return cmp_bin(a->key, a->klen, b->key, b->klen);
+}
+
+bool dataset_same_at(const char *file, int line, const dataset *a, const dataset *b,
+                     long long slack_ms) {
+    if (!a || !b) {
+        test_fail(file, line, "dataset comparison: a capture is missing");
+        return false;
+    }
+    int diffs = 0;
+    long i = 0, j = 0;
+    while ((i < a->n || j < b->n) && diffs < 5) {
+        const ds_entry *x = i < a->n ? &a->e[i] : NULL, *y = j < b->n ? &b->e[j] : NULL;
+        int cmp = !x ? 1 : !y ? -1 : cmp_entry(x, y);
+        const ds_entry *one = cmp <= 0 ? x : y;
+        char *k = escape_bytes(one->key, one->klen, 60);
+        if (cmp < 0) {
+            test_fail(file, line, "db %d key \"%s\" is missing afterwards", x->db, k);
+            diffs++, i++;
+        } else if (cmp > 0) {
+            test_fail(file, line, "db %d key \"%s\" appeared afterwards", y->db, k);
+            diffs++, j++;
+        } else {
+            if (x->blen != y->blen || memcmp(x->blob, y->blob, x->blen) != 0) {
+                size_t at = 0;
+                while (at < x->blen && at < y->blen && x->blob[at] == y->blob[at]) at++;
+                size_t from = at > 30 ? at - 30 : 0;
+                char *ex = escape_bytes(x->blob + from, x->blen - from, 120);
+                char *ey = escape_bytes(y->blob + from, y->blen - from, 120);
+                test_fail(file, line,
+                          "db %d key \"%s\" differs (type, encoding, contents) at byte "
+                          "%zu:\n      before: ...%s\n      after:  ...%s",
+                          x->db, k, at, ex, ey);
+                free(ex);
+                free(ey);
+                diffs++;
+            }
+            bool ttl_ok;
+            if (x->pttl < 0 || y->pttl < 0)
+                ttl_ok = x->pttl == y->pttl;
+            else
+                ttl_ok =
+                    y->pttl <= x->pttl && y->pttl >= x->pttl - (y->at_ms - x->at_ms) - slack_ms;
+            if (!ttl_ok) {
+                test_fail(file, line,
+                          "db %d key \"%s\": PTTL %lld before, %lld after (%lld ms later, "
+                          "slack %lld ms)",
+                          x->db, k, x->pttl, y->pttl, y->at_ms - x->at_ms, slack_ms);
+                diffs++;
+            }
+            i++, j++;
+        }
+        free(k);
+    }
+    if (diffs == 5) test_fail(file, line, "(further differences not shown)");
+    return diffs == 0;
+}

@@ -56,6 +56,9 @@ typedef struct {
     const char *conf;        /* if set: written to DIR/cairn.conf and passed as first argument
                                 ("@DIR@" substituted as for files) */
     const srv_file *files;   /* extra files, terminated by {NULL, NULL}; may be NULL */
+    bool up_when_loading;    /* a -LOADING reply counts as "up" (to watch a slow load); by
+                                default the start waits until the dataset is loaded */
+    int start_timeout_ms;    /* how long to wait for an answer; 0 means 10 s */
 } srv_opts;
 
 /* Start a server with extra arguments (NULL-terminated array, or NULL). NULL on failure
@@ -86,6 +89,52 @@ char *srv_log_text(const srv *s);
  * or -1 if it was still running (then it is killed). *output gets everything it printed
  * (malloc'd, caller frees). */
 int srv_run_to_exit(const srv_opts *opts, int timeout_ms, char **output);
+
+/* Restarts, for persistence tests. A server's directory outlives its process until
+ * srv_stop(): kill it, then start the binary again in the same directory (its dump and
+ * AOF files, its config file) with other arguments. Each run gets a new port and a
+ * fresh server.log; the previous runs' logs are kept as server.log.1, server.log.2, ...
+ *
+ *   srv *s = srv_start((const char *[]){"--appendonly", "yes", NULL});
+ *   ... writes ...
+ *   srv_kill(s, SIGKILL);
+ *   if (!srv_restart(s, (const char *[]){"--appendonly", "yes", NULL})) { srv_stop(s); return; }
+ *   ... check the data ...
+ *   srv_stop(s);
+ */
+/* Send sig and wait (up to 10 s) until the process is gone; the directory stays. Whatever
+ * exit the signal causes is expected: a later srv_stop() only cleans up. True if it is
+ * gone (also when it had already exited). */
+bool srv_kill(srv *s, int sig);
+/* Start the binary again in s's directory with opts->args (the previous run's arguments
+ * are not reused; a config file written earlier is passed again unless opts->conf
+ * replaces it; opts->files are written first). A server still running is stopped first
+ * as srv_stop() does (SIGTERM, a clean exit expected). Waits like srv_start_opts() (also
+ * up_when_loading, start_timeout_ms). True once it answers; false (recorded, log tail
+ * printed) if it exited or did not answer in time, after which s is not running and
+ * srv_stop() only cleans up. */
+bool srv_restart_opts(srv *s, const srv_opts *opts);
+bool srv_restart(srv *s, const char *const *args);
+/* The start-up failure counterpart of srv_restart_opts(): run the binary in s's
+ * directory (s must not be running) and wait up to timeout_ms for it to exit by itself.
+ * Returns its waitpid status, or -1 if it started anyway (answered anything but
+ * -LOADING) or was still running at the deadline; it is then killed. *output gets that
+ * run's log (malloc'd, caller frees). Records nothing itself. */
+int srv_run_to_exit_in(srv *s, const srv_opts *opts, int timeout_ms, char **output);
+/* The server's child processes (a BGSAVE or AOF rewrite child), from /proc: up to max
+ * pids in pids; returns how many. A test that kills a server -9 mid-save kills these too
+ * (an orphaned child would otherwise finish its file behind the test's back). */
+int srv_children(srv *s, int *pids, int max);
+/* The waitpid status of the last run, once it has exited; -1 while it runs. */
+int srv_exit_status(srv *s);
+/* "<dir>/<name>" in buf (returned). */
+const char *srv_path(const srv *s, const char *name, char *buf, size_t cap);
+
+/* Whole files as bytes, for tests that copy, cut or damage them. file_read: malloc'd,
+ * NUL added, *len set (may be NULL); NULL if unreadable. file_write: creates or replaces
+ * the file with exactly these bytes; false on any error. */
+char *file_read(const char *path, size_t *len);
+bool file_write(const char *path, const void *buf, size_t len);
 
 /* An unused TCP port on 127.0.0.1 (bound to port 0, then released). */
 int free_port(void);
@@ -182,6 +231,32 @@ char *info_field(redisContext *c, const char *section, const char *field);
 long long info_int(redisContext *c, const char *section, const char *field);
 /* A field inside a comma-separated INFO value: info_subfield("keys=3,expires=1", "keys"). */
 long long info_subfield(const char *value, const char *name);
+
+/* ---- whole datasets (persistence round trips) --------------------------------------- */
+
+/* dataset_fill: a deterministic dataset of every type and encoding: strings (int, embstr,
+ * raw, 1 MB, empty, binary, a bitmap, a HyperLogLog), lists (small, 5,000 elements,
+ * binary), hashes (small, 1,000 fields, a long value, empty field and value), sets (small
+ * intset, 300-int intset, 1,000 ints, small and large string sets, a member ""), sorted
+ * sets (small with +/-inf and fractions, 500 members, a long member), binary keys and the
+ * key "", keys with TTLs (tens of seconds) and keys in dbs 3 and 15. Leaves db 0 selected.
+ * Returns the number of keys written.
+ *
+ * dataset_capture: every key of dbs 0..15 with its type, OBJECT ENCODING, full contents
+ * (set members and hash fields sorted; lists and sorted sets in order) and PTTL. Selects
+ * db 0 at the end. NULL (recorded) on a connection error. CHECK_SAME_DATASET(before,
+ * after, slack_ms) compares two captures: the same keys with the same type, encoding and
+ * contents; a TTL must still be there and may have shrunk by the time between the
+ * captures plus slack_ms, never grown. The first few differences are reported. */
+typedef struct dataset dataset;
+long dataset_fill(redisContext *c);
+dataset *dataset_capture(redisContext *c);
+void dataset_free(dataset *d);
+long dataset_keys(const dataset *d);
+#define CHECK_SAME_DATASET(before, after, slack_ms)                                                \
+    dataset_same_at(__FILE__, __LINE__, (before), (after), (slack_ms))
+bool dataset_same_at(const char *file, int line, const dataset *before, const dataset *after,
+                     long long slack_ms);
 
 /* ---- raw sockets ------------------------------------------------------------------ */
 

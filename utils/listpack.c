@@ -569,3 +569,42 @@ lp *lp_from_bytes(const unsigned char *buf, size_t size) {
     memcpy(l, buf, size);
     return l;
 }
+
+/* ---- persistence: walking and building values (elements.h) ---- */
+
+/* Entries compared by value: integers first (by value), then strings (bytes,
+ * then length). A block this module built never holds a canonical integer as a
+ * string (lp_validate checks it), so equal here is equal as lp_eq says. */
+static int lp_entry_cmp(const void *a, const void *b) {
+    lp_value x, y;
+    lp_get(*(unsigned char *const *)a, &x);
+    lp_get(*(unsigned char *const *)b, &y);
+    if (!x.str || !y.str) {
+        if (x.str) return 1;
+        if (y.str) return -1;
+        return (x.ll > y.ll) - (x.ll < y.ll);
+    }
+    size_t n = x.len < y.len ? x.len : y.len;
+    int c = n ? memcmp(x.str, y.str, n) : 0;
+    if (c) return c;
+    return (x.len > y.len) - (x.len < y.len);
+}
+
+bool lp_has_duplicates(lp *l, unsigned step) {
+    assert(step >= 1);
+    uint32_t count = lp_count(l);
+    size_t n = count / step + (count % step != 0);
+    if (n < 2) return false;
+    unsigned char **v = cn_malloc(n * sizeof(*v));
+    size_t i = 0;
+    for (unsigned char *p = lp_first(l); p;) {
+        v[i++] = p;
+        for (unsigned k = 0; k < step && p; k++) p = lp_next(l, p);
+    }
+    assert(i == n);
+    qsort(v, n, sizeof(*v), lp_entry_cmp);
+    bool dup = false;
+    for (i = 1; i < n && !dup; i++) dup = lp_entry_cmp(&v[i - 1], &v[i]) == 0;
+    cn_free(v);
+    return dup;
+}

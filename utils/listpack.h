@@ -132,4 +132,12 @@ bool lp_validate(const unsigned char *buf, size_t size);
  * if lp_validate() rejects it. Borrows buf. */
 lp *lp_from_bytes(const unsigned char *buf, size_t size) LP_WUR;
 
+/* ---- persistence: walking and building values (elements.h) ---- */
+
+/* Whether two of the entries at index 0, step, 2*step, ... are equal (as lp_eq
+ * compares them): a set (step 1), or the fields of a hash or the members of a
+ * sorted set (step 2), read from a file that may hold a member twice. O(n log n)
+ * with a temporary array of n pointers; nothing changes. step >= 1. */
+bool lp_has_duplicates(lp *l, unsigned step);
+
 #endif
