@@ -15,6 +15,7 @@ N_P1=${N_P1:-200000}
 N_P16=${N_P16:-1000000}
 KEYS=${KEYS:-1000000}
 TESTS=${TESTS:-set get incr mset hset sadd lpush lpop zadd lrange_100}
+SECTIONS=${SECTIONS:-throughput memory persistence}
 CAIRN=${CAIRN:-$PWD/src/cairn-server}
 REDIS=${REDIS:-/usr/sbin/redis-server}
 [ -x "$REDIS" ] || REDIS=$(command -v redis-server)
@@ -23,6 +24,7 @@ CORE_SERVER=0
 CORE_CLIENT=1
 [ "$(nproc)" -lt 2 ] && CORE_CLIENT=0
 ulimit -n 10240 2>/dev/null
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"; }
@@ -58,7 +60,7 @@ run_one() { # port pid test pipeline n
     local before after out
     before=$(cpu_ns "$2")
     out=$(timeout 300 taskset -c $CORE_CLIENT redis-benchmark -p "$1" -c $CLIENTS -n "$5" \
-        -r 1000000 -P "$4" -t "$3" --csv 2>/dev/null | tail -n 1)
+        -r 1000000 -P "$4" -t "$3" ${BENCH_ARGS:-} --csv 2>/dev/null | tail -n 1)
     after=$(cpu_ns "$2")
     echo "$out" | tr -d '"' | awk -F, -v cpu=$((after - before)) -v n="$5" \
         '{printf "%s %s %s %.3f\n", $2, $5, $7, cpu / n / 1000}'
@@ -66,6 +68,7 @@ run_one() { # port pid test pipeline n
 
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
+if want throughput; then
 printf '\nCairn vs redis-server %s, %d clients, random keys, %d rounds (medians)\n\n' \
     "$("$REDIS" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" $CLIENTS $ROUNDS
 printf '| %-16s | %11s | %11s | %6s | %9s | %9s | %9s | %9s | %8s | %8s | %6s |\n' \
@@ -110,6 +113,7 @@ cat <<'TXT'
 ratio: Cairn rps / Redis rps; cpu: Redis CPU per request / Cairn CPU per request
 (both > 1 mean Cairn is ahead). p50/p99 in ms; us = server CPU microseconds per request.
 TXT
+fi
 
 # ------------------------------------------------------------------ memory
 # RSS growth per element after loading exactly N elements with redis-cli --pipe,
@@ -147,6 +151,7 @@ restart_pair() {
     start redis "$REDIS" $PORT_R --save "" --appendonly no; PID_R=$started
 }
 
+if want memory; then
 printf '\nMemory: RSS growth per element, %d elements per dataset\n\n' "$KEYS"
 printf '| %-40s | %9s | %9s | %6s |\n' "dataset" "cairn B" "redis B" "ratio"
 printf '|%s|\n' "------------------------------------------|-----------|-----------|--------"
@@ -178,3 +183,4 @@ if [ -n "${CB[string_ttl]:-}" ]; then
 fi
 echo
 echo "ratio: Cairn / Redis (below 1 means Cairn uses less)."
+fi

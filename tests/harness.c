@@ -1345,7 +1345,8 @@ dataset *dataset_capture(redisContext *c) {
             dataset_free(d);
             return NULL;
         }
-        qsort(keys->element, keys->elements, sizeof *keys->element, cmp_reply_str);
+        if (keys->elements > 1) /* hiredis leaves element NULL for an empty array */
+            qsort(keys->element, keys->elements, sizeof *keys->element, cmp_reply_str);
         for (size_t i = 0; i < keys->elements; i++) {
             const char *k = keys->element[i]->str;
             size_t kl = keys->element[i]->len;
@@ -1376,9 +1377,11 @@ dataset *dataset_capture(redisContext *c) {
             }
             if (v && v->type == REDIS_REPLY_ARRAY) {
                 if (!strcmp(type, "set"))
-                    qsort(v->element, v->elements, sizeof *v->element, cmp_reply_str);
+                    if (v->elements > 1)
+                        qsort(v->element, v->elements, sizeof *v->element, cmp_reply_str);
                 else if (!strcmp(type, "hash"))
-                    qsort(v->element, v->elements / 2, 2 * sizeof *v->element, cmp_reply_pair);
+                    if (v->elements > 2)
+                        qsort(v->element, v->elements / 2, 2 * sizeof *v->element, cmp_reply_pair);
                 for (size_t j = 0; j < v->elements; j++)
                     bytes_add(&b, v->element[j]->str, v->element[j]->len);
             } else if (v && v->type == REDIS_REPLY_STRING) {
