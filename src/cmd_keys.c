@@ -506,6 +506,7 @@ static void cmd_flushdb(client *c) {
 static void cmd_flushall(client *c) {
     if (!flush_args_ok_or_reply(c)) return;
     for (int i = 0; i < db_count(); i++) db_flush(db_get(i));
+    persist_flushall_done();
     reply_ok(c);
 }
 

@@ -80,7 +80,9 @@ static struct {
     int64_t loading_start_mono_ms, last_events_ms, last_log_ms;
     uint64_t loading_total, loading_done;
     client *loader;           /* the connectionless client replaying the AOF */
-    sbuf loader_args;
+    sbuf loader_args;         /* its current command's arguments, NUL-terminated */
+    const char **loader_argv;
+    size_t *loader_lens, loader_cap;
 } ps = {.child_pipe = -1,
         .selected_db = -1,
         .last_bgsave_time_s = -1,
@@ -521,6 +523,13 @@ int persist_bgsave(char *err, size_t errlen) {
 }
 
 void persist_schedule_bgsave(void) { ps.bgsave_scheduled = true; }
+
+void persist_flushall_done(void) {
+    if (ps.child_type == CHILD_BGSAVE) child_kill();
+    long long dirty = server.dirty;
+    if (server.save_params && server.save_params[0]) persist_save_now();
+    server.dirty = dirty + 1; /* logged even when nothing was there, as Redis does */
+}
 
 static void bgsave_done(bool ok, size_t cow, const char *why) {
     int64_t secs = (clock_mono_us() / 1000 - ps.child_start_ms) / 1000;
@@ -970,29 +979,24 @@ static int run_loaded(void *priv, int argc, const char **argv, const size_t *len
     /* Arguments are NUL-terminated copies, as client argv always are. */
     sbuf *b = &ps.loader_args;
     b->len = 0;
-    size_t total = 0;
-    for (int i = 0; i < argc; i++) total += lens[i] + 1;
-    sbuf_catlen(b, "", 0);
-    static const char **av;
-    static size_t *al;
-    static int cap;
-    if (argc > cap) {
-        cap = argc;
-        av = cn_realloc(av, sizeof(*av) * (size_t)cap);
-        al = cn_realloc(al, sizeof(*al) * (size_t)cap);
-    }
-    (void)total;
-    size_t off[argc > 0 ? argc : 1];
     for (int i = 0; i < argc; i++) {
-        off[i] = b->len;
         sbuf_catlen(b, argv[i], lens[i]);
         sbuf_catlen(b, "", 1); /* the NUL */
-        al[i] = lens[i];
     }
-    for (int i = 0; i < argc; i++) av[i] = b->buf + off[i];
+    if ((size_t)argc > ps.loader_cap) {
+        ps.loader_cap = (size_t)argc;
+        ps.loader_argv = cn_realloc(ps.loader_argv, sizeof(char *) * ps.loader_cap);
+        ps.loader_lens = cn_realloc(ps.loader_lens, sizeof(size_t) * ps.loader_cap);
+    }
+    const char *p = b->buf;
+    for (int i = 0; i < argc; i++) {
+        ps.loader_argv[i] = p;
+        ps.loader_lens[i] = lens[i];
+        p += lens[i] + 1;
+    }
     c->argc = argc;
-    c->argv = av;
-    c->argvlen = al;
+    c->argv = ps.loader_argv;
+    c->argvlen = ps.loader_lens;
     long long errors = server.stat_total_error_replies;
     call(c);
     client_discard_replies(c);
@@ -1106,6 +1110,11 @@ static int aof_load_files(const aof_manifest *m) {
     client_free(ps.loader);
     ps.loader = NULL;
     sbuf_free(&ps.loader_args);
+    cn_free(ps.loader_argv);
+    cn_free(ps.loader_lens);
+    ps.loader_argv = NULL;
+    ps.loader_lens = NULL;
+    ps.loader_cap = 0;
     return rc;
 }
 

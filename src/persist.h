@@ -98,6 +98,11 @@ bool persist_rewrite_running(void);
 /* BGSAVE SCHEDULE: run one as soon as the AOF rewrite finishes. */
 void persist_schedule_bgsave(void);
 
+/* FLUSHALL, after the flush (Redis's rule): a running BGSAVE is killed (its data is
+ * gone), and with save rules the empty dataset is saved at once, so a crash cannot
+ * bring the flushed keys back. FLUSHALL is always logged to the AOF. */
+void persist_flushall_done(void);
+
 /* --- AOF --- */
 /* CONFIG SET appendonly yes/no: start (rewrite a base from the dataset) or stop. */
 int persist_aof_enable(char *err, size_t errlen);

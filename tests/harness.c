@@ -1376,12 +1376,11 @@ dataset *dataset_capture(redisContext *c) {
                 v = redisCommandArgv(c, 5, za, zl);
             }
             if (v && v->type == REDIS_REPLY_ARRAY) {
-                if (!strcmp(type, "set"))
-                    if (v->elements > 1)
-                        qsort(v->element, v->elements, sizeof *v->element, cmp_reply_str);
-                else if (!strcmp(type, "hash"))
-                    if (v->elements > 2)
-                        qsort(v->element, v->elements / 2, 2 * sizeof *v->element, cmp_reply_pair);
+                /* hiredis leaves element NULL for an empty array: no qsort of it. */
+                if (!strcmp(type, "set") && v->elements > 1)
+                    qsort(v->element, v->elements, sizeof *v->element, cmp_reply_str);
+                else if (!strcmp(type, "hash") && v->elements > 2)
+                    qsort(v->element, v->elements / 2, 2 * sizeof *v->element, cmp_reply_pair);
                 for (size_t j = 0; j < v->elements; j++)
                     bytes_add(&b, v->element[j]->str, v->element[j]->len);
             } else if (v && v->type == REDIS_REPLY_STRING) {

@@ -509,6 +509,31 @@ static void t_lastsave(void) {
     srv_stop(s);
 }
 
+/* FLUSHALL with save rules saves the empty dataset at once (Redis's rule), so a crash
+ * right after it cannot bring the flushed keys back; a BGSAVE in progress is killed. */
+static void t_flushall_saves(void) {
+    argl a = args_with("--save", "3600 1", NULL);
+    srv *s = srv_start(a.v);
+    if (!s) return;
+    redisContext *c = srv_connect(s);
+    EXPECT_STATUS(c, "OK", "SET k v");
+    EXPECT_STATUS(c, "OK", "SAVE");
+    EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 100000");
+    EXPECT_STATUS(c, "OK", "SET k2 v2");
+    EXPECT_STATUS(c, "Background saving started", "BGSAVE");
+    CHECK_PINFO(c, "rdb_bgsave_in_progress", "1");
+    EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 0");
+    EXPECT_STATUS(c, "OK", "FLUSHALL");
+    WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "0"), 5000);
+    redisFree(c);
+    srv_kill(s, SIGKILL);
+    if (!srv_restart(s, a.v)) return;
+    c = srv_connect(s);
+    EXPECT_INT(c, 0, "DBSIZE");
+    redisFree(c);
+    srv_stop(s);
+}
+
 /* "save 1 1": a write is saved within about a second by a background save; save ""
  * disables the rules. */
 static void t_save_rules(void) {
@@ -980,6 +1005,7 @@ int main(void) {
     test_run("BGSAVE SCHEDULE and an AOF rewrite", t_bgsave_schedule);
     test_run("kill -9 during a BGSAVE", t_crash_during_bgsave);
     test_run("LASTSAVE", t_lastsave);
+    test_run("FLUSHALL saves with rules", t_flushall_saves);
     test_run("save rules and save \"\"", t_save_rules);
     test_run("SHUTDOWN [NOSAVE|SAVE] and SIGTERM", t_shutdown_save);
     test_run("DEBUG RELOAD", t_debug_reload);
