@@ -782,6 +782,27 @@ static int rewrite_body(char *err, size_t errlen) {
  * manifest is only saved once the base exists. */
 static int rewrite_start_offline(char *err, size_t errlen);
 
+/* Step 2: the child writes the new base. Its name is the one aof_manifest_new_base()
+ * gives on the current manifest, which rewrite_done() gets again (the manifest does not
+ * change meanwhile); incr files older than incr_seq are what the base replaces. */
+static int rewrite_fork(long long incr_seq, char *err, size_t errlen) {
+    aof_manifest next;
+    aof_manifest_init(&next);
+    aof_manifest_copy(&next, &ps.man);
+    ps.rewrite_base_type = server.aof_use_snapshot_base ? AOF_BASE_SNAPSHOT : AOF_BASE_RESP;
+    snprintf(ps.rewrite_base_name, sizeof(ps.rewrite_base_name), "%s",
+             aof_manifest_new_base(&next, server.aof_filename, ps.rewrite_base_type));
+    aof_manifest_deinit(&next);
+    ps.rewrite_incr_seq = incr_seq;
+    if (child_start(CHILD_REWRITE, rewrite_body, err, errlen) != CN_OK) {
+        ps.last_rewrite_status = CN_ERR;
+        ps.rewrites_failed_in_row++;
+        return CN_ERR;
+    }
+    log_notice("Background append only file rewriting started by pid %d", (int)ps.child_pid);
+    return CN_OK;
+}
+
 static int rewrite_start(char *err, size_t errlen) {
     if (!ps.w) return rewrite_start_offline(err, errlen);
     aof_write_and_sync(ps.w, true, clock_mono_us());
@@ -816,20 +837,9 @@ static int rewrite_start(char *err, size_t errlen) {
         return CN_ERR;
     }
     aof_manifest_copy(&ps.man, &next);
-    ps.selected_db = -1;
-    /* The name the new base will get: computed on a copy, used by the child. */
-    ps.rewrite_base_type = server.aof_use_snapshot_base ? AOF_BASE_SNAPSHOT : AOF_BASE_RESP;
-    snprintf(ps.rewrite_base_name, sizeof(ps.rewrite_base_name), "%s",
-             aof_manifest_new_base(&next, server.aof_filename, ps.rewrite_base_type));
     aof_manifest_deinit(&next);
-    ps.rewrite_incr_seq = incr_seq;
-    if (child_start(CHILD_REWRITE, rewrite_body, err, errlen) != CN_OK) {
-        ps.last_rewrite_status = CN_ERR;
-        ps.rewrites_failed_in_row++;
-        return CN_ERR;
-    }
-    log_notice("Background append only file rewriting started by pid %d", (int)ps.child_pid);
-    return CN_OK;
+    ps.selected_db = -1;
+    return rewrite_fork(incr_seq, err, errlen);
 }
 
 /* BGREWRITEAOF with appendonly no (Redis 7 does it too): a manifest naming only a new
@@ -847,21 +857,7 @@ static int rewrite_start_offline(char *err, size_t errlen) {
         aof_manifest_deinit(&ps.man);
         aof_manifest_init(&ps.man);
     }
-    ps.rewrite_incr_seq = aof_manifest_next_seq(&ps.man); /* every incr file goes */
-    aof_manifest next;
-    aof_manifest_init(&next);
-    aof_manifest_copy(&next, &ps.man);
-    ps.rewrite_base_type = server.aof_use_snapshot_base ? AOF_BASE_SNAPSHOT : AOF_BASE_RESP;
-    snprintf(ps.rewrite_base_name, sizeof(ps.rewrite_base_name), "%s",
-             aof_manifest_new_base(&next, server.aof_filename, ps.rewrite_base_type));
-    aof_manifest_deinit(&next);
-    if (child_start(CHILD_REWRITE, rewrite_body, err, errlen) != CN_OK) {
-        ps.last_rewrite_status = CN_ERR;
-        ps.rewrites_failed_in_row++;
-        return CN_ERR;
-    }
-    log_notice("Background append only file rewriting started by pid %d", (int)ps.child_pid);
-    return CN_OK;
+    return rewrite_fork(aof_manifest_next_seq(&ps.man) /* every incr file goes */, err, errlen);
 }
 
 /* Step 3: the new base joins the manifest, the files it replaces go. */
