@@ -136,6 +136,80 @@ bool file_write(const char *path, const void *buf, size_t len) {
     return fclose(f) == 0 && ok;
 }
 
+/* ---- a small tmpfs ------------------------------------------------------------------- */
+
+static char tmpfs_dir[64];
+
+const char *tmpfs_mount(const char *size, const char *test) {
+    snprintf(tmpfs_dir, sizeof tmpfs_dir, "/tmp/cairn-tmpfs-XXXXXX");
+    if (!mkdtemp(tmpfs_dir)) {
+        tmpfs_dir[0] = '\0';
+        printf("  skipped %s: mkdtemp failed\n", test);
+        return NULL;
+    }
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=%s tmpfs %s 2>/dev/null", size, tmpfs_dir);
+    if (system(cmd) != 0) {
+        printf("  skipped %s: cannot mount a tmpfs (needs root)\n", test);
+        rmdir(tmpfs_dir);
+        tmpfs_dir[0] = '\0';
+        return NULL;
+    }
+    return tmpfs_dir;
+}
+
+void tmpfs_umount(void) {
+    if (!tmpfs_dir[0]) return;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "umount %s", tmpfs_dir);
+    if (system(cmd) != 0) test_fail(__FILE__, __LINE__, "umount %s failed", tmpfs_dir);
+    rmdir(tmpfs_dir);
+    tmpfs_dir[0] = '\0';
+}
+
+bool tmpfs_remount_at(const char *file, int line, const char *mode) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "mount -o remount,%s %s", mode, tmpfs_dir);
+    if (tmpfs_dir[0] && system(cmd) == 0) return true;
+    test_fail(file, line, "mount -o remount,%s of the tmpfs failed", mode);
+    return false;
+}
+
+bool tmpfs_fill_at(const char *file, int line, size_t leave) {
+    static char block[4096];
+    char room[128], filler[128];
+    snprintf(room, sizeof room, "%s/room", tmpfs_dir);
+    snprintf(filler, sizeof filler, "%s/filler", tmpfs_dir);
+    bool ok = tmpfs_dir[0] != '\0';
+    if (ok && leave) { /* a file as large as the room to keep, deleted once the rest is full */
+        int fd = open(room, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        for (size_t done = 0, n; fd >= 0 && done < leave; done += n) {
+            n = leave - done < sizeof block ? leave - done : sizeof block;
+            ok = ok && write(fd, block, n) == (ssize_t)n;
+        }
+        ok = ok && fd >= 0;
+        if (fd >= 0) close(fd);
+    }
+    int fd = ok ? open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
+    ok = ok && fd >= 0;
+    while (fd >= 0 && write(fd, block, sizeof block) > 0) {
+    }
+    while (fd >= 0 && write(fd, block, 1) > 0) {
+    }
+    if (fd >= 0) close(fd);
+    if (ok && leave) ok = unlink(room) == 0;
+    if (!ok) test_fail(file, line, "tmpfs_fill(%zu) in %s failed", leave, tmpfs_dir);
+    return ok;
+}
+
+bool tmpfs_unfill_at(const char *file, int line) {
+    char filler[128];
+    snprintf(filler, sizeof filler, "%s/filler", tmpfs_dir);
+    if (unlink(filler) == 0) return true;
+    test_fail(file, line, "unlink %s: %s", filler, strerror(errno));
+    return false;
+}
+
 static bool write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
     if (!f) return false;
@@ -206,6 +280,24 @@ static const char *server_binary(char *buf, size_t cap) {
 }
 
 /* ---- starting and stopping ---------------------------------------------------------- */
+
+srv_argv srv_args(const char *const *base, ...) {
+    srv_argv a = {{NULL}};
+    int n = 0;
+    for (; base && base[n] && n < 63; n++) a.v[n] = base[n];
+    va_list ap;
+    va_start(ap, base);
+    for (const char *s; (s = va_arg(ap, const char *));) {
+        if (n == 63) {
+            test_fail(__FILE__, __LINE__, "srv_args: more than 63 arguments");
+            break;
+        }
+        a.v[n++] = s;
+    }
+    va_end(ap);
+    a.v[n] = NULL;
+    return a;
+}
 
 /* Writes the config file (if o->conf) and o->files into s->dir; a config file written by
  * an earlier call stays in use when o->conf is NULL. */
@@ -510,6 +602,22 @@ int srv_run_to_exit_in(srv *s, const srv_opts *o, int timeout_ms, char **output)
     return result;
 }
 
+char *srv_expect_refused_at(const char *file, int line, srv *s, const char *const *args) {
+    srv_opts o = {.args = args};
+    char *out = NULL;
+    int status = srv_run_to_exit_in(s, &o, 10000, &out);
+    if (status == -1) {
+        test_fail(file, line, "the server started anyway (or did not exit in 10 s)");
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) == 0) {
+        test_fail(file, line, "expected a non-zero exit, got status 0x%x%s", status,
+                  WIFSIGNALED(status) ? " (killed by a signal)" : "");
+    } else {
+        return out;
+    }
+    free(out);
+    return NULL;
+}
+
 int srv_children(srv *s, int *pids, int max) {
     if (!s || s->reaped) return 0;
     int n = 0;
@@ -532,6 +640,27 @@ int srv_children(srv *s, int *pids, int max) {
     }
     if (d) closedir(d);
     return n;
+}
+
+bool srv_kill_with_children(srv *s, int sig) {
+    int kids[16];
+    int n = srv_children(s, kids, 16);
+    for (int i = 0; i < n; i++) kill(kids[i], sig);
+    return srv_kill(s, sig);
+}
+
+bool srv_serves_new_connection(srv *s) {
+    struct timeval tv = {2, 0};
+    redisContext *c = redisConnectWithTimeout("127.0.0.1", srv_port(s), tv);
+    bool ok = false;
+    if (c && !c->err) {
+        redisSetTimeout(c, tv);
+        redisReply *r = redisCommand(c, "EXISTS nosuchkey");
+        ok = r && r->type == REDIS_REPLY_INTEGER;
+        if (r) freeReplyObject(r);
+    }
+    if (c) redisFree(c);
+    return ok;
 }
 
 int srv_exit_status(srv *s) {
@@ -709,6 +838,20 @@ char *cmd_str_at(const char *file, int line, redisContext *c, const char *fmt, .
     return v;
 }
 
+void cmd_send_only(redisContext *c, const char *cmd) {
+    if (!c) return;
+    redisAppendCommand(c, cmd);
+    int done = 0;
+    while (!done && redisBufferWrite(c, &done) == REDIS_OK) {
+    }
+}
+
+redisReply *cmd_next_reply(redisContext *c) {
+    redisReply *r = NULL;
+    if (!c || redisGetReply(c, (void **)&r) != REDIS_OK) return NULL;
+    return r;
+}
+
 bool reply_status_at(const char *file, int line, const redisReply *r, const char *exp) {
     if (r && r->type == REDIS_REPLY_STATUS && strcmp(r->str, exp) == 0) return true;
     test_fail(file, line, "got %s, expected +%s", reply_describe(r), exp);
@@ -879,6 +1022,21 @@ long long info_subfield(const char *value, const char *name) {
         if (p) p++;
     }
     return LLONG_MIN;
+}
+
+long long info_blocked_clients(redisContext *c) {
+    return info_int(c, "clients", "blocked_clients");
+}
+
+long long info_persist(redisContext *c, const char *field) {
+    return info_int(c, "persistence", field);
+}
+
+bool info_persist_is(redisContext *c, const char *field, const char *want) {
+    char *v = info_field(c, "persistence", field);
+    bool same = v && strcmp(v, want) == 0;
+    free(v);
+    return same;
 }
 
 /* ---- raw sockets -------------------------------------------------------------------- */
@@ -1072,6 +1230,26 @@ bool srv_is_cairn(srv *s) {
     return cairn;
 }
 
+static const char *const *detect_args;
+static bool detected_cairn;
+
+static void t_server_starts(void) {
+    srv *s = srv_start(detect_args);
+    if (!s) return;
+    detected_cairn = srv_is_cairn(s);
+    srv_stop(s);
+}
+
+bool srv_detect_cairn(const char *const *args) {
+    detect_args = args;
+    detected_cairn = false;
+    if (test_selected("server starts"))
+        test_run("server starts", t_server_starts);
+    else
+        t_server_starts();
+    return detected_cairn;
+}
+
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -1123,6 +1301,37 @@ static void drain_replies(redisContext *c, long n) {
                       r->str);
             reported = true;
         }
+        freeReplyObject(r);
+    }
+}
+
+void dataset_write_keys(redisContext *c, const char *key_prefix, const char *value_prefix, int n) {
+    if (!c || c->err) {
+        test_fail(__FILE__, __LINE__, "dataset_write_keys: no connection");
+        return;
+    }
+    char *buf = malloc(100 * (strlen(key_prefix) + strlen(value_prefix) + 2 * 12));
+    const char *argv[1 + 2 * 100] = {"MSET"};
+    long sent = 0;
+    for (int i = 0; i < n; i += 100, sent++) {
+        int argc = 1;
+        char *o = buf;
+        for (int j = i; j < i + 100 && j < n; j++) {
+            argv[argc++] = o;
+            o += sprintf(o, "%s%d", key_prefix, j) + 1;
+            argv[argc++] = o;
+            o += sprintf(o, "%s%d", value_prefix, j) + 1;
+        }
+        redisAppendCommandArgv(c, argc, argv, NULL); /* copies the arguments */
+    }
+    free(buf);
+    for (long i = 0; i < sent; i++) {
+        redisReply *r = NULL;
+        if (redisGetReply(c, (void **)&r) != REDIS_OK || !r) {
+            test_fail(__FILE__, __LINE__, "dataset_write_keys: connection error: %s", c->errstr);
+            return;
+        }
+        CHECK_REPLY_STATUS(r, "OK");
         freeReplyObject(r);
     }
 }

@@ -61,6 +61,19 @@ typedef struct {
     int start_timeout_ms;    /* how long to wait for an answer; 0 means 10 s */
 } srv_opts;
 
+/* An argument list for srv_start() and srv_restart(): a suite's own fixed arguments, then
+ * a test's. srv_args(base, "--appendonly", "yes", NULL).v holds base's entries (a
+ * NULL-terminated array), then the given ones up to a NULL (none: srv_args(base, NULL)),
+ * NULL-terminated; at most 63 in all (more are dropped, recorded). A suite names its base
+ * once:
+ *   #define args_with(...) srv_args((const char *[]){"--save", "", NULL}, __VA_ARGS__)
+ *   srv_argv a = args_with("--appendonly", "yes", NULL);
+ *   srv *s = srv_start(a.v); */
+typedef struct {
+    const char *v[64];
+} srv_argv;
+srv_argv srv_args(const char *const *base, ...);
+
 /* Start a server with extra arguments (NULL-terminated array, or NULL). NULL on failure
  * (already recorded, with the log tail printed). */
 srv *srv_start(const char *const *extra_args);
@@ -77,6 +90,11 @@ int srv_port(const srv *s);
  * cairn_version): suites run against real Redis too and keep Cairn-only checks
  * behind this. */
 bool srv_is_cairn(srv *s);
+/* The same for a suite whose tests start their own servers, asked once in main(): starts
+ * a server with args, asks, stops it. That runs as the test "server starts" (a binary
+ * that does not start fails it), or without counting as one when TEST_FILTER leaves that
+ * test out: the suite needs the answer whichever tests run. */
+bool srv_detect_cairn(const char *const *args);
 int srv_pid(const srv *s);
 const char *srv_log_path(const srv *s);
 const char *srv_dir(const srv *s);
@@ -121,10 +139,21 @@ bool srv_restart(srv *s, const char *const *args);
  * -LOADING) or was still running at the deadline; it is then killed. *output gets that
  * run's log (malloc'd, caller frees). Records nothing itself. */
 int srv_run_to_exit_in(srv *s, const srv_opts *opts, int timeout_ms, char **output);
+/* A start in s's directory (s not running) with these arguments that must fail: the
+ * binary exits by itself within 10 s with a non-zero status, not by a signal. Returns that
+ * run's log (malloc'd, caller frees), or NULL after recording a failure. */
+#define EXPECT_START_REFUSED(s, args) srv_expect_refused_at(__FILE__, __LINE__, (s), (args))
+char *srv_expect_refused_at(const char *file, int line, srv *s, const char *const *args);
 /* The server's child processes (a BGSAVE or AOF rewrite child), from /proc: up to max
  * pids in pids; returns how many. A test that kills a server -9 mid-save kills these too
  * (an orphaned child would otherwise finish its file behind the test's back). */
 int srv_children(srv *s, int *pids, int max);
+/* srv_kill(), after sending sig to the server's children (srv_children()) too. */
+bool srv_kill_with_children(srv *s, int sig);
+/* Does a new connection get an answer within 2 s? (A server whose listener was closed,
+ * e.g. by a forked child, still completes the TCP handshake from the backlog, but never
+ * replies.) Records nothing. */
+bool srv_serves_new_connection(srv *s);
 /* The waitpid status of the last run, once it has exited; -1 while it runs. */
 int srv_exit_status(srv *s);
 /* "<dir>/<name>" in buf (returned). */
@@ -135,6 +164,24 @@ const char *srv_path(const srv *s, const char *name, char *buf, size_t cap);
  * the file with exactly these bytes; false on any error. */
 char *file_read(const char *path, size_t *len);
 bool file_write(const char *path, const void *buf, size_t len);
+
+/* A small tmpfs for disk-error tests (a full or read-only directory); one at a time, at a
+ * new directory under /tmp. tmpfs_mount(size, test) mounts one of that size ("1m") and
+ * returns its path; where that is not possible (mount(8) needs root) it prints
+ * "  skipped <test>: <why>" and returns NULL, and the test returns at once (and passes).
+ * tmpfs_umount() unmounts and removes it (recorded on failure) and does nothing when none
+ * is mounted: main() calls it once more at the end, in case a test returned early.
+ * tmpfs_remount(mode): "ro" or "rw". tmpfs_fill(leave) writes the file "filler" in it
+ * until no byte more fits, except leave bytes kept free (0: none); tmpfs_unfill() deletes
+ * "filler". These three record failures and return false after one. */
+const char *tmpfs_mount(const char *size, const char *test);
+void tmpfs_umount(void);
+#define tmpfs_remount(mode) tmpfs_remount_at(__FILE__, __LINE__, (mode))
+#define tmpfs_fill(leave) tmpfs_fill_at(__FILE__, __LINE__, (leave))
+#define tmpfs_unfill() tmpfs_unfill_at(__FILE__, __LINE__)
+bool tmpfs_remount_at(const char *file, int line, const char *mode);
+bool tmpfs_fill_at(const char *file, int line, size_t leave);
+bool tmpfs_unfill_at(const char *file, int line);
 
 /* An unused TCP port on 127.0.0.1 (bound to port 0, then released). */
 int free_port(void);
@@ -155,6 +202,11 @@ int conn_local_port(int fd);
 #define CMD_INT(c, ...) cmd_int_at(__FILE__, __LINE__, (c), __VA_ARGS__)
 /* A malloc'd copy of a bulk or status reply (NULL and a recorded failure otherwise). */
 #define CMD_STR(c, ...) cmd_str_at(__FILE__, __LINE__, (c), __VA_ARGS__)
+/* For blocking commands and pipelines: cmd_send_only() sends a command (a hiredis format
+ * with no arguments) without waiting for its reply; cmd_next_reply() waits for the next
+ * reply (the caller frees it; NULL on a connection error, not recorded). */
+void cmd_send_only(redisContext *c, const char *cmd);
+redisReply *cmd_next_reply(redisContext *c);
 
 redisReply *cmd_at(const char *file, int line, redisContext *c, const char *fmt, ...);
 redisReply *cmd_argv_at(const char *file, int line, redisContext *c, int argc, const char **argv,
@@ -231,6 +283,21 @@ char *info_field(redisContext *c, const char *section, const char *field);
 long long info_int(redisContext *c, const char *section, const char *field);
 /* A field inside a comma-separated INFO value: info_subfield("keys=3,expires=1", "keys"). */
 long long info_subfield(const char *value, const char *name);
+/* INFO clients blocked_clients. */
+long long info_blocked_clients(redisContext *c);
+/* INFO persistence, for the persistence suites: info_persist() is a field as an integer
+ * (as info_int()), info_persist_is() whether it is exactly want (false if absent).
+ * CHECK_INFO_PERSIST(c, field, want) records a failure unless it is. */
+long long info_persist(redisContext *c, const char *field);
+bool info_persist_is(redisContext *c, const char *field, const char *want);
+#define CHECK_INFO_PERSIST(c, field, want)                                                         \
+    do {                                                                                           \
+        char *v_ = info_field((c), "persistence", (field));                                        \
+        if (!v_ || strcmp(v_, (want)) != 0)                                                        \
+            test_fail(__FILE__, __LINE__, "INFO persistence %s:%s, expected %s", (field),          \
+                      v_ ? v_ : "(absent)", (want));                                               \
+        free(v_);                                                                                  \
+    } while (0)
 
 /* ---- whole datasets (persistence round trips) --------------------------------------- */
 
@@ -257,6 +324,10 @@ long dataset_keys(const dataset *d);
     dataset_same_at(__FILE__, __LINE__, (before), (after), (slack_ms))
 bool dataset_same_at(const char *file, int line, const dataset *before, const dataset *after,
                      long long slack_ms);
+
+/* n plain keys: "<key_prefix><i>" = "<value_prefix><i>" for i in 0..n-1, in pipelined MSETs
+ * of 100; every reply must be +OK (recorded otherwise). */
+void dataset_write_keys(redisContext *c, const char *key_prefix, const char *value_prefix, int n);
 
 /* ---- raw sockets ------------------------------------------------------------------ */
 

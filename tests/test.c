@@ -35,6 +35,24 @@ void test_run(const char *name, void (*fn)(void)) {
     }
 }
 
+static void (*tracked_fn)(void);
+static size_t (*tracked_used_memory)(void);
+
+static void tracked(void) {
+    size_t before = tracked_used_memory();
+    tracked_fn();
+    size_t after = tracked_used_memory();
+    if (after != before)
+        test_fail(__FILE__, __LINE__, "%zu bytes of memory in use after the test, %zu before",
+                  after, before);
+}
+
+void test_run_tracked(const char *name, void (*fn)(void), size_t (*used_memory)(void)) {
+    tracked_fn = fn;
+    tracked_used_memory = used_memory;
+    test_run(name, tracked);
+}
+
 int test_summary(const char *suite) {
     printf("suite %s: %d passed, %d failed\n", suite, passed, failed);
     fflush(stdout);

@@ -22,6 +22,10 @@ void test_run(const char *name, void (*fn)(void));
 int test_summary(const char *suite);
 /* Runs only tests whose name contains this (from env TEST_FILTER), or all. */
 int test_selected(const char *name);
+/* test_run(), and the test also fails unless used_memory() gives the same before and after
+ * it: unit tests pass cn_used_memory (utils/alloc.h) to check that a test frees all it
+ * allocates. test.c itself does not link utils/, hence the pointer. */
+void test_run_tracked(const char *name, void (*fn)(void), size_t (*used_memory)(void));
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \

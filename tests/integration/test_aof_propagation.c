@@ -268,22 +268,6 @@ static char *sorted_members(redisContext *c, const char *key) {
     return out;
 }
 
-static long long blocked(redisContext *c) { return info_int(c, "clients", "blocked_clients"); }
-
-/* Sends a command without waiting for its reply. */
-static void send_only(redisContext *c, const char *cmd) {
-    redisAppendCommand(c, cmd);
-    int done = 0;
-    while (!done && redisBufferWrite(c, &done) == REDIS_OK) {
-    }
-}
-
-static redisReply *next_reply(redisContext *c) {
-    redisReply *r = NULL;
-    if (redisGetReply(c, (void **)&r) != REDIS_OK) return NULL;
-    return r;
-}
-
 /* ---- tests ---------------------------------------------------------------------------- */
 
 static void t_start(void) {
@@ -697,11 +681,11 @@ static void t_blocking_served(void) {
         {"BLPOP l7 0", "LMOVE d3 l7 LEFT LEFT", "LMOVE d3 l7 LEFT LEFT", "LPOP l7"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        send_only(b, cases[i].block);
-        if (!WAIT_FOR(blocked(c) == 1, 5000)) break;
+        cmd_send_only(b, cases[i].block);
+        if (!WAIT_FOR(info_blocked_clients(c) == 1, 5000)) break;
         redisReply *r = CMD(c, cases[i].push);
         if (r) freeReplyObject(r);
-        r = next_reply(b);
+        r = cmd_next_reply(b);
         if (!r || (r->type != REDIS_REPLY_ARRAY && r->type != REDIS_REPLY_STRING))
             test_fail(__FILE__, __LINE__, "%s: reply %s", cases[i].block,
                       r ? reply_describe(r) : "(connection error)");

@@ -16,24 +16,8 @@ static redisContext *fresh(void) {
     return c;
 }
 
-static long long blocked(redisContext *c) { return info_int(c, "clients", "blocked_clients"); }
-
-/* Sends a command without waiting for its reply. */
-static void send_only(redisContext *c, const char *cmd) {
-    redisAppendCommand(c, cmd);
-    int done = 0;
-    while (!done && redisBufferWrite(c, &done) == REDIS_OK) {
-    }
-}
-
-static redisReply *next_reply(redisContext *c) {
-    redisReply *r = NULL;
-    if (redisGetReply(c, (void **)&r) != REDIS_OK) return NULL;
-    return r;
-}
-
 static void expect_pair(redisContext *c, const char *key, const char *val) {
-    redisReply *r = next_reply(c);
+    redisReply *r = cmd_next_reply(c);
     if (CHECK_REPLY_ARRAY(r, 2)) {
         CHECK_REPLY_BULK(r->element[0], key);
         CHECK_REPLY_BULK(r->element[1], val);
@@ -61,26 +45,26 @@ static void t_arrival_order(void) {
     redisContext *w[3];
     for (int i = 0; i < 3; i++) {
         w[i] = srv_connect(S);
-        send_only(w[i], "BLPOP q 5");
-        WAIT_FOR(blocked(c) == i + 1, 2000);
+        cmd_send_only(w[i], "BLPOP q 5");
+        WAIT_FOR(info_blocked_clients(c) == i + 1, 2000);
     }
     /* Two elements for three waiters: the first two, in the order they came. */
     EXPECT_INT(c, 2, "RPUSH q one two");
     expect_pair(w[0], "q", "one");
     expect_pair(w[1], "q", "two");
-    CHECK_EQ_INT(blocked(c), 1);
+    CHECK_EQ_INT(info_blocked_clients(c), 1);
     EXPECT_INT(c, 0, "EXISTS q");
     EXPECT_INT(c, 1, "LPUSH q three");
     expect_pair(w[2], "q", "three");
-    CHECK_EQ_INT(blocked(c), 0);
+    CHECK_EQ_INT(info_blocked_clients(c), 0);
     for (int i = 0; i < 3; i++) redisFree(w[i]);
     redisFree(c);
 }
 
 static void t_several_keys(void) {
     redisContext *c = fresh(), *w = srv_connect(S);
-    send_only(w, "BRPOP a b 5");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w, "BRPOP a b 5");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_INT(c, 2, "RPUSH b x y");
     expect_pair(w, "b", "y");
     EXPECT_INT(c, 1, "LLEN b");
@@ -101,13 +85,13 @@ static void t_timeout(void) {
     raw_send_str(fd, "BLMPOP 0.05 1 q LEFT\r\n");
     raw_expect_str(fd, "*-1\r\n");
     close(fd);
-    CHECK_EQ_INT(blocked(c), 0);
+    CHECK_EQ_INT(info_blocked_clients(c), 0);
     /* Timeout 0 waits for ever: still there after a while. */
     redisContext *w = srv_connect(S);
-    send_only(w, "BLPOP forever 0");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w, "BLPOP forever 0");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     sleep_ms(300);
-    CHECK_EQ_INT(blocked(c), 1);
+    CHECK_EQ_INT(info_blocked_clients(c), 1);
     EXPECT_INT(c, 1, "RPUSH forever v");
     expect_pair(w, "forever", "v");
     redisFree(w);
@@ -136,10 +120,10 @@ static void t_resp3_timeout(void) {
 
 static void t_disconnect(void) {
     redisContext *c = fresh(), *w = srv_connect(S);
-    send_only(w, "BLPOP q 5");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w, "BLPOP q 5");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     redisFree(w);
-    WAIT_FOR(blocked(c) == 0, 2000);
+    WAIT_FOR(info_blocked_clients(c) == 0, 2000);
     /* Nobody takes what is pushed now. */
     EXPECT_INT(c, 1, "RPUSH q v");
     sleep_ms(50);
@@ -151,16 +135,16 @@ static void t_client_unblock(void) {
     redisContext *c = fresh(), *w = srv_connect(S);
     long long id = CMD_INT(w, "CLIENT ID");
     EXPECT_INT(c, 0, "CLIENT UNBLOCK %lld", id); /* not blocked */
-    send_only(w, "BLPOP q 0");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w, "BLPOP q 0");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_INT(c, 1, "CLIENT UNBLOCK %lld", id);
-    redisReply *r = next_reply(w);
+    redisReply *r = cmd_next_reply(w);
     CHECK(r && r->type == REDIS_REPLY_NIL);
     if (r) freeReplyObject(r);
-    send_only(w, "BRPOP q 0");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w, "BRPOP q 0");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_INT(c, 1, "CLIENT UNBLOCK %lld ERROR", id);
-    r = next_reply(w);
+    r = cmd_next_reply(w);
     CHECK_REPLY_ERR(r, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
     if (r) freeReplyObject(r);
     EXPECT_ERR(c, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR", "CLIENT UNBLOCK %lld FOO", id);
@@ -172,22 +156,22 @@ static void t_client_unblock(void) {
 static void t_pushed_by_other_commands(void) {
     redisContext *c = fresh(), *w1 = srv_connect(S), *w2 = srv_connect(S);
     /* LMOVE pushes into a key someone waits on. */
-    send_only(w1, "BLMOVE src dst LEFT RIGHT 5");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w1, "BLMOVE src dst LEFT RIGHT 5");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_INT(c, 1, "RPUSH other v");
     EXPECT_BULK(c, "v", "LMOVE other src LEFT LEFT");
-    redisReply *r = next_reply(w1);
+    redisReply *r = cmd_next_reply(w1);
     CHECK_REPLY_BULK(r, "v");
     if (r) freeReplyObject(r);
     EXPECT_ARRAY_STRS(c, ((const char *[]){"v"}), 1, "LRANGE dst 0 -1");
     EXPECT_INT(c, 0, "EXISTS src");
     /* A chain: BRPOPLPUSH a->b serves a BLPOP waiting on b. */
-    send_only(w2, "BLPOP b 5");
-    WAIT_FOR(blocked(c) == 1, 2000);
-    send_only(w1, "BRPOPLPUSH a b 5");
-    WAIT_FOR(blocked(c) == 2, 2000);
+    cmd_send_only(w2, "BLPOP b 5");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
+    cmd_send_only(w1, "BRPOPLPUSH a b 5");
+    WAIT_FOR(info_blocked_clients(c) == 2, 2000);
     EXPECT_INT(c, 1, "RPUSH a x");
-    r = next_reply(w1);
+    r = cmd_next_reply(w1);
     CHECK_REPLY_BULK(r, "x");
     if (r) freeReplyObject(r);
     expect_pair(w2, "b", "x");
@@ -198,10 +182,10 @@ static void t_pushed_by_other_commands(void) {
 
 static void t_blmpop(void) {
     redisContext *c = fresh(), *w = srv_connect(S);
-    send_only(w, "BLMPOP 5 2 a b RIGHT COUNT 2");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w, "BLMPOP 5 2 a b RIGHT COUNT 2");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_INT(c, 3, "RPUSH b 1 2 3");
-    redisReply *r = next_reply(w);
+    redisReply *r = cmd_next_reply(w);
     if (CHECK_REPLY_ARRAY(r, 2)) {
         CHECK_REPLY_BULK(r->element[0], "b");
         const char *exp[] = {"3", "2"};
@@ -222,14 +206,14 @@ static void t_pipeline_after_block(void) {
     int done = 0;
     while (!done && redisBufferWrite(w, &done) == REDIS_OK) {
     }
-    WAIT_FOR(blocked(c) == 1, 2000);
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_NIL(c, "GET after");
     EXPECT_INT(c, 1, "RPUSH q v");
     expect_pair(w, "q", "v");
-    redisReply *r = next_reply(w);
+    redisReply *r = cmd_next_reply(w);
     CHECK_REPLY_STATUS(r, "OK");
     if (r) freeReplyObject(r);
-    r = next_reply(w);
+    r = cmd_next_reply(w);
     CHECK_REPLY_BULK(r, "1");
     if (r) freeReplyObject(r);
     redisFree(w);
@@ -240,11 +224,11 @@ static void t_pipeline_after_block(void) {
  * (Redis 7.0), and are served once it is a list again. */
 static void t_wrong_type_while_waiting(void) {
     redisContext *c = fresh(), *w = srv_connect(S);
-    send_only(w, "BLPOP q 5");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w, "BLPOP q 5");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_STATUS(c, "OK", "SET q string");
     sleep_ms(50);
-    CHECK_EQ_INT(blocked(c), 1);
+    CHECK_EQ_INT(info_blocked_clients(c), 1);
     EXPECT_INT(c, 1, "DEL q");
     EXPECT_INT(c, 1, "RPUSH q v");
     expect_pair(w, "q", "v");

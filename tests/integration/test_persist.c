@@ -13,13 +13,9 @@
  * rdb-key-save-delay (both Redis's hidden test knobs, in microseconds per key). Tests
  * that need a tmpfs print "skipped" and pass when mount(8) fails (not root). */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,48 +28,17 @@ static bool IS_CAIRN;
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-typedef struct {
-    const char *v[64];
-} argl;
-
 /* The arguments every server here gets, then the given ones (NULL-terminated; the first
  * may be NULL for none). */
-static argl args_with(const char *first, ...) {
-    argl a = {{"--dbfilename", DUMP, "--enable-debug-command", "yes", "--enable-protected-configs",
-               "yes"}};
-    int n = 6;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *s = first; s && n < 63; s = va_arg(ap, const char *)) a.v[n++] = s;
-    va_end(ap);
-    a.v[n] = NULL;
-    return a;
-}
+#define args_with(...)                                                                             \
+    srv_args((const char *[]){"--dbfilename", DUMP, "--enable-debug-command", "yes",               \
+                              "--enable-protected-configs", "yes", NULL},                          \
+             __VA_ARGS__)
 
 static bool file_exists(srv *s, const char *name) {
     char p[600];
     return access(srv_path(s, name, p, sizeof p), F_OK) == 0;
 }
-
-static long long pinfo(redisContext *c, const char *field) {
-    return info_int(c, "persistence", field);
-}
-
-static bool pinfo_is(redisContext *c, const char *field, const char *want) {
-    char *v = info_field(c, "persistence", field);
-    bool same = v && strcmp(v, want) == 0;
-    free(v);
-    return same;
-}
-
-#define CHECK_PINFO(c, field, want)                                                                \
-    do {                                                                                           \
-        char *v_ = info_field((c), "persistence", (field));                                        \
-        if (!v_ || strcmp(v_, (want)) != 0)                                                        \
-            test_fail(__FILE__, __LINE__, "INFO persistence %s:%s, expected %s", (field),          \
-                      v_ ? v_ : "(absent)", (want));                                               \
-        free(v_);                                                                                  \
-    } while (0)
 
 /* Send a SHUTDOWN variant on a raw socket; the server closes it and exits with status 0. */
 static void shutdown_with(srv *s, const char *cmd) {
@@ -89,59 +54,21 @@ static void shutdown_with(srv *s, const char *cmd) {
         test_fail(__FILE__, __LINE__, "%s: exit status 0x%x, expected a clean exit", cmd, status);
 }
 
-/* Does a new connection get an answer within 2 s? (A server that lost its listener still
- * completes the TCP handshake from the backlog, but never replies.) */
-static bool new_connection_served(srv *s) {
-    struct timeval tv = {2, 0};
-    redisContext *c = redisConnectWithTimeout("127.0.0.1", srv_port(s), tv);
-    bool ok = false;
-    if (c && !c->err) {
-        redisSetTimeout(c, tv);
-        redisReply *r = redisCommand(c, "EXISTS nosuchkey");
-        ok = r && r->type == REDIS_REPLY_INTEGER;
-        if (r) freeReplyObject(r);
-    }
-    if (c) redisFree(c);
-    return ok;
-}
-
-/* Write n keys "key:<i>" = "value:<i>" in pipelined MSETs of 100. */
-static void write_keys(redisContext *c, const char *prefix, int n) {
-    long sent = 0;
-    for (int i = 0; i < n; i += 100) {
-        char cmd[100 * 64 + 16], *o = cmd;
-        o += sprintf(o, "MSET");
-        for (int j = i; j < i + 100 && j < n; j++) o += sprintf(o, " %s%d value:%d", prefix, j, j);
-        redisAppendCommand(c, cmd);
-        sent++;
-    }
-    for (long i = 0; i < sent; i++) {
-        redisReply *r = NULL;
-        if (redisGetReply(c, (void **)&r) != REDIS_OK) {
-            test_fail(__FILE__, __LINE__, "MSET: connection error");
-            return;
-        }
-        CHECK_REPLY_STATUS(r, "OK");
-        freeReplyObject(r);
-    }
+/* SAVE, close c and kill -9 the server; the snapshot's path in path and its bytes
+ * (malloc'd; NULL if unreadable), *len set. */
+static char *save_and_kill(srv *s, redisContext *c, char *path, size_t cap, size_t *len) {
+    EXPECT_STATUS(c, "OK", "SAVE");
+    redisFree(c);
+    srv_kill(s, SIGKILL);
+    return file_read(srv_path(s, DUMP, path, cap), len);
 }
 
 /* A start expected to fail: a non-zero exit (not a signal); Cairn names the file and,
  * if offset >= 0, "offset <offset>". Returns true if it was refused. */
 static bool expect_refused_at(const char *file, int line, srv *s, const char *const *args,
                               const char *fname, long offset) {
-    srv_opts o = {.args = args};
-    char *out = NULL;
-    int status = srv_run_to_exit_in(s, &o, 10000, &out);
-    bool ok = true;
-    if (status == -1) {
-        test_fail(file, line, "the server started anyway (or did not exit in 10 s)");
-        ok = false;
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) == 0) {
-        test_fail(file, line, "expected a non-zero exit, got status 0x%x%s", status,
-                  WIFSIGNALED(status) ? " (killed by a signal)" : "");
-        ok = false;
-    }
+    char *out = srv_expect_refused_at(file, line, s, args);
+    bool ok = out != NULL;
     if (ok && IS_CAIRN) {
         char want[64];
         if (offset >= 0)
@@ -160,70 +87,13 @@ static bool expect_refused_at(const char *file, int line, srv *s, const char *co
 #define EXPECT_REFUSED(s, args, fname, offset)                                                     \
     expect_refused_at(__FILE__, __LINE__, (s), (args), (fname), (offset))
 
-/* ---- a small tmpfs for disk errors ------------------------------------------------------ */
+/* ---- disk errors, on a small tmpfs ---------------------------------------------------- */
 
-static char mnt[64];
-
-/* Mount a tmpfs of this size ("1m") at a new directory; false (after printing why the
- * test is skipped) if that is not possible here. */
-static bool tmpfs_mount(const char *size, const char *test) {
-    snprintf(mnt, sizeof mnt, "/tmp/cairn-tmpfs-XXXXXX");
-    if (!mkdtemp(mnt)) {
-        mnt[0] = '\0';
-        printf("  skipped %s: mkdtemp failed\n", test);
-        return false;
-    }
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=%s tmpfs %s 2>/dev/null", size, mnt);
-    if (system(cmd) != 0) {
-        printf("  skipped %s: cannot mount a tmpfs (needs root)\n", test);
-        rmdir(mnt);
-        mnt[0] = '\0';
-        return false;
-    }
-    return true;
-}
-
-static void tmpfs_remount(const char *mode) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "mount -o remount,%s %s", mode, mnt);
-    CHECK(system(cmd) == 0);
-}
-
-static void tmpfs_umount(void) {
-    if (!mnt[0]) return;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "umount %s", mnt);
-    if (system(cmd) != 0) test_fail(__FILE__, __LINE__, "umount %s failed", mnt);
-    rmdir(mnt);
-    mnt[0] = '\0';
-}
-
-/* Fill the file system at mnt with mnt/filler until no byte fits. */
-static void fill_disk(void) {
-    char path[128];
-    snprintf(path, sizeof path, "%s/filler", mnt);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    CHECK(fd >= 0);
-    static char block[4096];
-    while (fd >= 0 && write(fd, block, sizeof block) > 0) {
-    }
-    while (fd >= 0 && write(fd, block, 1) > 0) {
-    }
-    if (fd >= 0) close(fd);
-}
-
-static void free_disk(void) {
-    char path[128];
-    snprintf(path, sizeof path, "%s/filler", mnt);
-    CHECK(unlink(path) == 0);
-}
-
-/* Names in mnt other than the ones given (NULL-terminated), joined by ' ' (static). */
-static const char *unexpected_files(const char *const *known) {
+/* Names in dir other than the ones given (NULL-terminated), joined by ' ' (static). */
+static const char *unexpected_files(const char *dir, const char *const *known) {
     static char out[512];
     out[0] = '\0';
-    DIR *d = opendir(mnt);
+    DIR *d = opendir(dir);
     for (struct dirent *e; d && (e = readdir(d));) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
         bool k = false;
@@ -242,6 +112,55 @@ static bool log_has(srv *s, const char *text) {
     bool has = strstr(t, text) != NULL;
     free(t);
     return has;
+}
+
+/* What the disk-error tests start from: a fresh tmpfs of the given size, a server with the
+ * rule "save 3600 1" saving into it, n keys "key:<i>" written and saved there. */
+typedef struct {
+    const char *mnt;
+    srv *s;
+    redisContext *c;
+    char path[128]; /* the snapshot in mnt */
+    char *orig;     /* its bytes after that first SAVE (malloc'd) */
+    size_t len;
+} saved_on_tmpfs;
+
+/* False (nothing mounted any more) if there is nothing to test. */
+static bool save_on_tmpfs(saved_on_tmpfs *t, const char *size, const char *test, int n) {
+    *t = (saved_on_tmpfs){.mnt = tmpfs_mount(size, test)};
+    if (!t->mnt) return false;
+    srv_argv a = args_with("--save", "3600 1", NULL);
+    t->s = srv_start(a.v);
+    if (!t->s) {
+        tmpfs_umount();
+        return false;
+    }
+    t->c = srv_connect(t->s);
+    EXPECT_STATUS(t->c, "OK", "CONFIG SET dir %s", t->mnt);
+    dataset_write_keys(t->c, "key:", "value:", n);
+    EXPECT_STATUS(t->c, "OK", "SAVE");
+    snprintf(t->path, sizeof t->path, "%s/%s", t->mnt, DUMP);
+    t->orig = file_read(t->path, &t->len);
+    return true;
+}
+
+/* A BGSAVE that fails: INFO says so once it is over, and new connections are still served
+ * (the child must leave the parent's listeners alone, also when it fails). */
+static void expect_bgsave_fails(saved_on_tmpfs *t) {
+    EXPECT_STATUS(t->c, "Background saving started", "BGSAVE");
+    WAIT_FOR(info_persist_is(t->c, "rdb_bgsave_in_progress", "0"), 10000);
+    CHECK_INFO_PERSIST(t->c, "rdb_last_bgsave_status", "err");
+    if (!srv_serves_new_connection(t->s))
+        test_fail(__FILE__, __LINE__,
+                  "after the failed BGSAVE, a new connection gets no reply in 2 s");
+}
+
+/* The snapshot is still the one the first SAVE wrote. */
+static void expect_old_file_intact(const saved_on_tmpfs *t) {
+    size_t len = 0;
+    char *now = file_read(t->path, &len);
+    CHECK(t->orig && now && len == t->len && memcmp(now, t->orig, len) == 0);
+    free(now);
 }
 
 /* ---- tests -------------------------------------------------------------------------- */
@@ -293,18 +212,18 @@ static void t_defaults_and_info(void) {
         if (!v) test_fail(__FILE__, __LINE__, "INFO persistence has no %s", fields[i]);
         free(v);
     }
-    CHECK_PINFO(c, "loading", "0");
-    CHECK_PINFO(c, "rdb_bgsave_in_progress", "0");
-    CHECK_PINFO(c, "rdb_last_bgsave_status", "ok");
-    CHECK_PINFO(c, "aof_enabled", "0");
-    CHECK_PINFO(c, "aof_last_write_status", "ok");
-    CHECK_PINFO(c, "aof_last_bgrewrite_status", "ok");
-    CHECK_PINFO(c, "rdb_saves", "0");
+    CHECK_INFO_PERSIST(c, "loading", "0");
+    CHECK_INFO_PERSIST(c, "rdb_bgsave_in_progress", "0");
+    CHECK_INFO_PERSIST(c, "rdb_last_bgsave_status", "ok");
+    CHECK_INFO_PERSIST(c, "aof_enabled", "0");
+    CHECK_INFO_PERSIST(c, "aof_last_write_status", "ok");
+    CHECK_INFO_PERSIST(c, "aof_last_bgrewrite_status", "ok");
+    CHECK_INFO_PERSIST(c, "rdb_saves", "0");
     long long t = (long long)time(NULL);
-    CHECK_RANGE(pinfo(c, "rdb_last_save_time"), t - 30, t + 1);
+    CHECK_RANGE(info_persist(c, "rdb_last_save_time"), t - 30, t + 1);
     EXPECT_STATUS(c, "OK", "SET a 1");
     EXPECT_STATUS(c, "OK", "SET b 2");
-    CHECK_EQ_INT(pinfo(c, "rdb_changes_since_last_save"), 2);
+    CHECK_EQ_INT(info_persist(c, "rdb_changes_since_last_save"), 2);
     redisFree(c);
     /* SIGTERM with save rules set saves the dataset and exits cleanly. */
     const char *name = IS_CAIRN ? "dump.csnap" : "dump.rdb";
@@ -317,7 +236,7 @@ static void t_defaults_and_info(void) {
         c = srv_connect(s);
         EXPECT_BULK(c, "1", "GET a");
         EXPECT_INT(c, 2, "DBSIZE");
-        CHECK_PINFO(c, "rdb_changes_since_last_save", "0");
+        CHECK_INFO_PERSIST(c, "rdb_changes_since_last_save", "0");
         redisFree(c);
     }
     srv_stop(s);
@@ -326,7 +245,7 @@ static void t_defaults_and_info(void) {
 /* Every type and encoding through SAVE and a restart (after kill -9: only SAVE wrote it).
  * On Cairn, once per snapshot codec. */
 static void t_roundtrip(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -339,7 +258,7 @@ static void t_roundtrip(void) {
         c = srv_connect(s);
         if (codecs[i]) EXPECT_STATUS(c, "OK", "CONFIG SET snapshot-compression %s", codecs[i]);
         EXPECT_STATUS(c, "OK", "SAVE");
-        CHECK_PINFO(c, "rdb_changes_since_last_save", "0");
+        CHECK_INFO_PERSIST(c, "rdb_changes_since_last_save", "0");
         redisFree(c);
         srv_kill(s, SIGKILL);
         if (IS_CAIRN) {
@@ -368,7 +287,7 @@ static void t_roundtrip(void) {
 /* A TTL survives a restart roughly intact; a key whose TTL passes while the server is down
  * is not loaded at all. */
 static void t_ttl_across_restart(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -400,35 +319,35 @@ static void t_ttl_across_restart(void) {
 /* BGSAVE: in progress while the parent serves; a second one is refused; the snapshot is
  * the dataset at the fork (later writes are not in it). */
 static void t_bgsave(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
-    write_keys(c, "key:", 200);
-    long long saves = pinfo(c, "rdb_saves");
+    dataset_write_keys(c, "key:", "value:", 200);
+    long long saves = info_persist(c, "rdb_saves");
     long long t0 = (long long)time(NULL);
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 5000"); /* 200 keys: 1 s */
     EXPECT_STATUS(c, "Background saving started", "BGSAVE");
-    CHECK_PINFO(c, "rdb_bgsave_in_progress", "1");
+    CHECK_INFO_PERSIST(c, "rdb_bgsave_in_progress", "1");
     EXPECT_ERR(c, "ERR Background save already in progress", "BGSAVE");
     /* The parent keeps serving, reads and writes. */
     EXPECT_BULK(c, "value:7", "GET key:7");
     EXPECT_STATUS(c, "OK", "SET during 1");
     EXPECT_INT(c, 1, "DEL key:0");
-    CHECK_PINFO(c, "rdb_bgsave_in_progress", "1");
-    CHECK(pinfo(c, "rdb_current_bgsave_time_sec") >= 0);
-    WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "0"), 10000);
-    CHECK_PINFO(c, "rdb_last_bgsave_status", "ok");
-    if (!new_connection_served(s)) /* the child must leave the parent's listeners alone */
+    CHECK_INFO_PERSIST(c, "rdb_bgsave_in_progress", "1");
+    CHECK(info_persist(c, "rdb_current_bgsave_time_sec") >= 0);
+    WAIT_FOR(info_persist_is(c, "rdb_bgsave_in_progress", "0"), 10000);
+    CHECK_INFO_PERSIST(c, "rdb_last_bgsave_status", "ok");
+    if (!srv_serves_new_connection(s)) /* the child must leave the parent's listeners alone */
         test_fail(__FILE__, __LINE__, "after a BGSAVE, a new connection gets no reply in 2 s");
-    CHECK_EQ_INT(pinfo(c, "rdb_saves"), saves + 1);
-    CHECK_EQ_INT(pinfo(c, "rdb_changes_since_last_save"), 2); /* the writes after the fork */
-    CHECK(pinfo(c, "rdb_last_bgsave_time_sec") >= 0);
-    CHECK_EQ_INT(pinfo(c, "rdb_current_bgsave_time_sec"), -1);
-    CHECK(pinfo(c, "rdb_last_cow_size") >= 0);
+    CHECK_EQ_INT(info_persist(c, "rdb_saves"), saves + 1);
+    CHECK_EQ_INT(info_persist(c, "rdb_changes_since_last_save"), 2); /* the writes after the fork */
+    CHECK(info_persist(c, "rdb_last_bgsave_time_sec") >= 0);
+    CHECK_EQ_INT(info_persist(c, "rdb_current_bgsave_time_sec"), -1);
+    CHECK(info_persist(c, "rdb_last_cow_size") >= 0);
     long long last = CMD_INT(c, "LASTSAVE");
     CHECK_RANGE(last, t0, (long long)time(NULL));
-    CHECK_EQ_INT(pinfo(c, "rdb_last_save_time"), last);
+    CHECK_EQ_INT(info_persist(c, "rdb_last_save_time"), last);
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 0");
     redisFree(c);
     srv_kill(s, SIGKILL);
@@ -446,16 +365,16 @@ static void t_bgsave(void) {
 /* Only one child at a time: BGSAVE during an AOF rewrite is refused, or runs afterwards
  * with SCHEDULE; BGREWRITEAOF during a BGSAVE is scheduled. */
 static void t_bgsave_schedule(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
-    write_keys(c, "key:", 200);
-    long long saves = pinfo(c, "rdb_saves"), rewrites = pinfo(c, "aof_rewrites");
+    dataset_write_keys(c, "key:", "value:", 200);
+    long long saves = info_persist(c, "rdb_saves"), rewrites = info_persist(c, "aof_rewrites");
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 2500"); /* 200 keys: 0.5 s */
     /* Redis rewrites with appendonly no too: it writes a base and a manifest. */
     EXPECT_STATUS(c, "Background append only file rewriting started", "BGREWRITEAOF");
-    if (!pinfo_is(c, "aof_rewrite_in_progress", "1")) {
+    if (!info_persist_is(c, "aof_rewrite_in_progress", "1")) {
         test_fail(__FILE__, __LINE__, "no rewrite in progress: the rest of this test needs one");
         EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 0");
         redisFree(c);
@@ -469,27 +388,27 @@ static void t_bgsave_schedule(void) {
                "BGSAVE");
     EXPECT_STATUS(c, "Background saving scheduled", "BGSAVE SCHEDULE");
     EXPECT_STATUS(c, "Background saving scheduled", "BGSAVE SCHEDULE");
-    CHECK_PINFO(c, "rdb_bgsave_in_progress", "0");
-    WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "1"), 10000); /* after the rewrite */
-    CHECK_PINFO(c, "aof_rewrite_in_progress", "0");
-    CHECK_EQ_INT(pinfo(c, "aof_rewrites"), rewrites + 1);
-    CHECK_PINFO(c, "aof_last_bgrewrite_status", "ok");
+    CHECK_INFO_PERSIST(c, "rdb_bgsave_in_progress", "0");
+    WAIT_FOR(info_persist_is(c, "rdb_bgsave_in_progress", "1"), 10000); /* after the rewrite */
+    CHECK_INFO_PERSIST(c, "aof_rewrite_in_progress", "0");
+    CHECK_EQ_INT(info_persist(c, "aof_rewrites"), rewrites + 1);
+    CHECK_INFO_PERSIST(c, "aof_last_bgrewrite_status", "ok");
     /* Now a BGSAVE runs: a rewrite waits for it. */
     EXPECT_STATUS(c, "Background append only file rewriting scheduled", "BGREWRITEAOF");
-    CHECK_PINFO(c, "aof_rewrite_scheduled", "1");
-    WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "0"), 10000);
-    CHECK_EQ_INT(pinfo(c, "rdb_saves"), saves + 1); /* the two SCHEDULEs made one save */
-    CHECK_PINFO(c, "rdb_last_bgsave_status", "ok");
+    CHECK_INFO_PERSIST(c, "aof_rewrite_scheduled", "1");
+    WAIT_FOR(info_persist_is(c, "rdb_bgsave_in_progress", "0"), 10000);
+    CHECK_EQ_INT(info_persist(c, "rdb_saves"), saves + 1); /* the two SCHEDULEs made one save */
+    CHECK_INFO_PERSIST(c, "rdb_last_bgsave_status", "ok");
     CHECK(file_exists(s, DUMP));
-    WAIT_FOR(pinfo(c, "aof_rewrites") == rewrites + 2, 10000);
-    CHECK_PINFO(c, "aof_rewrite_scheduled", "0");
+    WAIT_FOR(info_persist(c, "aof_rewrites") == rewrites + 2, 10000);
+    CHECK_INFO_PERSIST(c, "aof_rewrite_scheduled", "0");
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 0");
     redisFree(c);
     srv_stop(s);
 }
 
 static void t_lastsave(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -502,8 +421,8 @@ static void t_lastsave(void) {
     long long l1 = CMD_INT(c, "LASTSAVE");
     CHECK(l1 > l0);
     CHECK(l1 <= (long long)time(NULL));
-    CHECK_EQ_INT(pinfo(c, "rdb_last_save_time"), l1);
-    CHECK_EQ_INT(pinfo(c, "rdb_changes_since_last_save"), 0);
+    CHECK_EQ_INT(info_persist(c, "rdb_last_save_time"), l1);
+    CHECK_EQ_INT(info_persist(c, "rdb_changes_since_last_save"), 0);
     CHECK(file_exists(s, DUMP));
     redisFree(c);
     srv_stop(s);
@@ -512,7 +431,7 @@ static void t_lastsave(void) {
 /* FLUSHALL with save rules saves the empty dataset at once (Redis's rule), so a crash
  * right after it cannot bring the flushed keys back; a BGSAVE in progress is killed. */
 static void t_flushall_saves(void) {
-    argl a = args_with("--save", "3600 1", NULL);
+    srv_argv a = args_with("--save", "3600 1", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -521,10 +440,10 @@ static void t_flushall_saves(void) {
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 100000");
     EXPECT_STATUS(c, "OK", "SET k2 v2");
     EXPECT_STATUS(c, "Background saving started", "BGSAVE");
-    CHECK_PINFO(c, "rdb_bgsave_in_progress", "1");
+    CHECK_INFO_PERSIST(c, "rdb_bgsave_in_progress", "1");
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 0");
     EXPECT_STATUS(c, "OK", "FLUSHALL");
-    WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "0"), 5000);
+    WAIT_FOR(info_persist_is(c, "rdb_bgsave_in_progress", "0"), 5000);
     redisFree(c);
     srv_kill(s, SIGKILL);
     if (!srv_restart(s, a.v)) return;
@@ -537,17 +456,18 @@ static void t_flushall_saves(void) {
 /* "save 1 1": a write is saved within about a second by a background save; save ""
  * disables the rules. */
 static void t_save_rules(void) {
-    argl a = args_with("--save", "1 1", NULL);
+    srv_argv a = args_with("--save", "1 1", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
     EXPECT_ARRAY_STRS(c, ((const char *[]){"save", "1 1"}), 2, "CONFIG GET save");
-    long long saves = pinfo(c, "rdb_saves");
+    long long saves = info_persist(c, "rdb_saves");
     CHECK(!file_exists(s, DUMP));
     EXPECT_STATUS(c, "OK", "SET k v");
-    WAIT_FOR(pinfo(c, "rdb_saves") == saves + 1 && pinfo_is(c, "rdb_bgsave_in_progress", "0"),
+    WAIT_FOR(info_persist(c, "rdb_saves") == saves + 1 &&
+                 info_persist_is(c, "rdb_bgsave_in_progress", "0"),
              5000);
-    CHECK_EQ_INT(pinfo(c, "rdb_changes_since_last_save"), 0);
+    CHECK_EQ_INT(info_persist(c, "rdb_changes_since_last_save"), 0);
     CHECK(file_exists(s, DUMP));
     /* save "": no rule, nothing is saved however long we wait. */
     EXPECT_STATUS(c, "OK", "CONFIG SET save %s", "");
@@ -555,8 +475,8 @@ static void t_save_rules(void) {
     EXPECT_STATUS(c, "OK", "SET k2 v");
     long long t0 = now_ms();
     while (now_ms() < t0 + 2200) sleep_ms(20); /* the condition is the passing of time */
-    CHECK_EQ_INT(pinfo(c, "rdb_saves"), saves + 1);
-    CHECK_EQ_INT(pinfo(c, "rdb_changes_since_last_save"), 1);
+    CHECK_EQ_INT(info_persist(c, "rdb_saves"), saves + 1);
+    CHECK_EQ_INT(info_persist(c, "rdb_changes_since_last_save"), 1);
     /* Several rules, set at run time, read back as given. */
     EXPECT_STATUS(c, "OK", "CONFIG SET save %s", "3600 1 300 100");
     EXPECT_ARRAY_STRS(c, ((const char *[]){"save", "3600 1 300 100"}), 2, "CONFIG GET save");
@@ -568,7 +488,7 @@ static void t_save_rules(void) {
 /* SHUTDOWN saves when save rules are set, SHUTDOWN NOSAVE never does, SHUTDOWN SAVE always
  * does; and SIGTERM follows the rules like SHUTDOWN. */
 static void t_shutdown_save(void) {
-    argl rules = args_with(NULL), none = args_with("--save", "", NULL);
+    srv_argv rules = args_with(NULL), none = args_with("--save", "", NULL);
     srv *s = srv_start(rules.v); /* the default rules */
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -619,7 +539,7 @@ out:
 
 /* DEBUG RELOAD saves, empties and loads: the data is the same afterwards. */
 static void t_debug_reload(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -640,19 +560,19 @@ static void t_debug_reload(void) {
 /* A slow load: -LOADING for every command that needs the data, INFO answers with the
  * loading fields, and everything is there at the end. */
 static void t_loading(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
-    write_keys(c, "key:", 2000);
+    dataset_write_keys(c, "key:", "value:", 2000);
     EXPECT_STATUS(c, "OK", "SAVE");
     redisFree(c);
     srv_kill(s, SIGKILL);
     /* 2,000 keys at 1 ms each. Redis only serves events every
      * loading-process-events-interval-bytes (2 MB by default) of the file. */
-    argl slow = IS_CAIRN ? args_with("--save", "", "--key-load-delay", "1000", NULL)
-                         : args_with("--save", "", "--key-load-delay", "1000",
-                                     "--loading-process-events-interval-bytes", "1024", NULL);
+    srv_argv slow = IS_CAIRN ? args_with("--save", "", "--key-load-delay", "1000", NULL)
+                             : args_with("--save", "", "--key-load-delay", "1000",
+                                         "--loading-process-events-interval-bytes", "1024", NULL);
     srv_opts o = {.args = slow.v, .up_when_loading = true};
     if (!srv_restart_opts(s, &o)) {
         srv_stop(s);
@@ -662,7 +582,7 @@ static void t_loading(void) {
     EXPECT_ERR(c, "LOADING Redis is loading the dataset in memory", "GET key:1");
     EXPECT_ERR(c, "LOADING Redis is loading the dataset in memory", "SET x 1");
     EXPECT_ERR(c, "LOADING Redis is loading the dataset in memory", "PING");
-    if (!pinfo_is(c, "loading", "1")) {
+    if (!info_persist_is(c, "loading", "1")) {
         test_fail(__FILE__, __LINE__,
                   "INFO persistence says loading:0 right after the server answered");
         char *log = srv_log_text(s); /* its timestamps show how long the load took */
@@ -682,10 +602,10 @@ static void t_loading(void) {
         free(v);
     }
     char *p1 = info_field(c, "persistence", "loading_loaded_perc");
-    CHECK(pinfo(c, "loading_total_bytes") > 0);
+    CHECK(info_persist(c, "loading_total_bytes") > 0);
     long long t = (long long)time(NULL);
-    CHECK_RANGE(pinfo(c, "loading_start_time"), t - 5, t);
-    WAIT_FOR(pinfo(c, "loading_loaded_bytes") > 0, 5000);
+    CHECK_RANGE(info_persist(c, "loading_start_time"), t - 5, t);
+    WAIT_FOR(info_persist(c, "loading_loaded_bytes") > 0, 5000);
     char *p2 = info_field(c, "persistence", "loading_loaded_perc");
     if (p1 && p2) {
         CHECK(strtod(p1, NULL) >= 0 && strtod(p1, NULL) <= 100);
@@ -693,7 +613,7 @@ static void t_loading(void) {
     }
     free(p1);
     free(p2);
-    WAIT_FOR(pinfo_is(c, "loading", "0"), 15000);
+    WAIT_FOR(info_persist_is(c, "loading", "0"), 15000);
     EXPECT_INT(c, 2000, "DBSIZE");
     EXPECT_BULK(c, "value:1999", "GET key:1999");
     char *gone = info_field(c, "persistence", "loading_loaded_perc");
@@ -706,7 +626,7 @@ static void t_loading(void) {
 /* A snapshot cut at every offset is refused (non-zero exit; Cairn names the file and the
  * offset), and the intact file still loads afterwards. */
 static void t_truncated(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -714,13 +634,9 @@ static void t_truncated(void) {
     EXPECT_INT(c, 2, "RPUSH l x y");
     EXPECT_INT(c, 1, "HSET h f v");
     EXPECT_STATUS(c, "OK", "SET t v PX 100000");
-    EXPECT_STATUS(c, "OK", "SAVE");
-    redisFree(c);
-    srv_kill(s, SIGKILL);
     char path[600];
-    srv_path(s, DUMP, path, sizeof path);
     size_t len = 0;
-    char *orig = file_read(path, &len);
+    char *orig = save_and_kill(s, c, path, sizeof path, &len);
     CHECK(orig && len > 16);
     long long t0 = now_ms();
     int refused = 0;
@@ -747,18 +663,14 @@ static void t_truncated(void) {
 
 /* A large snapshot (every type, a 1 MB string) cut at a few places is refused too. */
 static void t_truncated_large(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
     dataset_fill(c);
-    EXPECT_STATUS(c, "OK", "SAVE");
-    redisFree(c);
-    srv_kill(s, SIGKILL);
     char path[600];
-    srv_path(s, DUMP, path, sizeof path);
     size_t len = 0;
-    char *orig = file_read(path, &len);
+    char *orig = save_and_kill(s, c, path, sizeof path, &len);
     CHECK(orig && len > 1000);
     size_t cuts[] = {10, 40, len / 4, len / 2, len - 1000, len - 9, len - 8, len - 1};
     for (size_t i = 0; orig && i < sizeof cuts / sizeof *cuts; i++) {
@@ -773,7 +685,7 @@ static void t_truncated_large(void) {
 /* A flipped byte anywhere (header, records, checksum) is detected: the server refuses to
  * start, and Cairn names the file and an offset. */
 static void t_flipped_byte(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -783,13 +695,9 @@ static void t_flipped_byte(void) {
     EXPECT_INT(c, 2, "HSET h f v g w");
     EXPECT_INT(c, 3, "SADD s 1 2 3");
     EXPECT_INT(c, 2, "ZADD z 1 a 2 b");
-    EXPECT_STATUS(c, "OK", "SAVE");
-    redisFree(c);
-    srv_kill(s, SIGKILL);
     char path[600];
-    srv_path(s, DUMP, path, sizeof path);
     size_t len = 0;
-    char *orig = file_read(path, &len);
+    char *orig = save_and_kill(s, c, path, sizeof path, &len);
     CHECK(orig && len > 64);
     if (!orig || len <= 64) {
         free(orig);
@@ -846,42 +754,22 @@ static void t_flipped_byte(void) {
  * set and stop-writes-on-bgsave-error is yes, the previous snapshot is untouched and no
  * temp file is left; once there is room a save succeeds and writes are accepted again. */
 static void t_disk_full(void) {
-    if (!tmpfs_mount("1m", "disk full")) return;
-    argl a = args_with("--save", "3600 1", NULL);
-    srv *s = srv_start(a.v);
-    if (!s) {
-        tmpfs_umount();
-        return;
-    }
-    redisContext *c = srv_connect(s);
-    EXPECT_STATUS(c, "OK", "CONFIG SET dir %s", mnt);
-    write_keys(c, "key:", 1000);
-    EXPECT_STATUS(c, "OK", "SAVE");
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", mnt, DUMP);
-    size_t len = 0;
-    char *orig = file_read(path, &len);
-    CHECK(orig && len > 0);
-    fill_disk();
-    write_keys(c, "more:", 500); /* in memory: fine */
-    EXPECT_STATUS(c, "Background saving started", "BGSAVE");
-    WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "0"), 10000);
-    CHECK_PINFO(c, "rdb_last_bgsave_status", "err");
-    if (!new_connection_served(s))
-        test_fail(__FILE__, __LINE__,
-                  "after the failed BGSAVE, a new connection gets no reply in 2 s");
+    saved_on_tmpfs t;
+    if (!save_on_tmpfs(&t, "1m", "disk full", 1000)) return;
+    redisContext *c = t.c;
+    CHECK(t.orig && t.len > 0);
+    tmpfs_fill(0);
+    dataset_write_keys(c, "more:", "value:", 500); /* in memory: fine */
+    expect_bgsave_fails(&t);
     EXPECT_ERR_PREFIX(c, "MISCONF ", "SET x 1");
     EXPECT_ERR_PREFIX(c, "MISCONF ", "DEL key:1");
     EXPECT_BULK(c, "value:1", "GET key:1");   /* reads go on */
     EXPECT_ERR_PREFIX(c, "MISCONF ", "PING"); /* Redis refuses PING too (processCommand) */
     EXPECT_ERR_PREFIX(c, "ERR", "SAVE");      /* the foreground save fails too */
-    CHECK(log_has(s, "No space left on device"));
-    size_t len2 = 0;
-    char *now = file_read(path, &len2);
-    CHECK(now && len2 == len && memcmp(now, orig, len) == 0); /* the old file is intact */
-    free(now);
+    CHECK(log_has(t.s, "No space left on device"));
+    expect_old_file_intact(&t);
     const char *known[] = {DUMP, "filler", NULL};
-    const char *extra = unexpected_files(known);
+    const char *extra = unexpected_files(t.mnt, known);
     if (*extra) test_fail(__FILE__, __LINE__, "files left in the full directory:%s", extra);
     /* stop-writes-on-bgsave-error no: writes go on despite the failure. */
     EXPECT_STATUS(c, "OK", "CONFIG SET stop-writes-on-bgsave-error no");
@@ -889,115 +777,82 @@ static void t_disk_full(void) {
     EXPECT_STATUS(c, "OK", "CONFIG SET stop-writes-on-bgsave-error yes");
     EXPECT_ERR_PREFIX(c, "MISCONF ", "SET x 2");
     /* Room again: a successful save lifts the ban. */
-    free_disk();
+    tmpfs_unfill();
     EXPECT_STATUS(c, "Background saving started", "BGSAVE");
-    WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "0"), 10000);
-    CHECK_PINFO(c, "rdb_last_bgsave_status", "ok");
+    WAIT_FOR(info_persist_is(c, "rdb_bgsave_in_progress", "0"), 10000);
+    CHECK_INFO_PERSIST(c, "rdb_last_bgsave_status", "ok");
     EXPECT_STATUS(c, "OK", "SET x 3");
     EXPECT_STATUS(c, "OK", "SAVE");
-    EXPECT_STATUS(c, "OK", "CONFIG SET dir %s", srv_dir(s));
+    EXPECT_STATUS(c, "OK", "CONFIG SET dir %s", srv_dir(t.s));
     redisFree(c);
-    free(orig);
-    srv_stop(s);
+    free(t.orig);
+    srv_stop(t.s);
     tmpfs_umount();
 }
 
 /* A read-only directory: BGSAVE and SAVE fail, the old file stays, SHUTDOWN (with rules)
  * refuses to exit without its save, SHUTDOWN NOSAVE does. */
 static void t_readonly_dir(void) {
-    if (!tmpfs_mount("4m", "read-only directory")) return;
-    argl a = args_with("--save", "3600 1", NULL);
-    srv *s = srv_start(a.v);
-    if (!s) {
-        tmpfs_umount();
-        return;
-    }
-    redisContext *c = srv_connect(s);
-    EXPECT_STATUS(c, "OK", "CONFIG SET dir %s", mnt);
-    write_keys(c, "key:", 100);
-    EXPECT_STATUS(c, "OK", "SAVE");
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", mnt, DUMP);
-    size_t len = 0;
-    char *orig = file_read(path, &len);
+    saved_on_tmpfs t;
+    if (!save_on_tmpfs(&t, "4m", "read-only directory", 100)) return;
+    redisContext *c = t.c;
     tmpfs_remount("ro");
     EXPECT_STATUS(c, "OK", "SET x 1");
-    EXPECT_STATUS(c, "Background saving started", "BGSAVE");
-    WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "0"), 10000);
-    CHECK_PINFO(c, "rdb_last_bgsave_status", "err");
-    if (!new_connection_served(s))
-        test_fail(__FILE__, __LINE__,
-                  "after the failed BGSAVE, a new connection gets no reply in 2 s");
+    expect_bgsave_fails(&t);
     EXPECT_ERR_PREFIX(c, "ERR", "SAVE");
     EXPECT_ERR_PREFIX(c, "MISCONF ", "SET x 2");
-    CHECK(log_has(s, "Read-only file system"));
+    CHECK(log_has(t.s, "Read-only file system"));
     EXPECT_ERR(c, "ERR Errors trying to SHUTDOWN. Check logs.", "SHUTDOWN");
     EXPECT_BULK(c, "value:1", "GET key:1"); /* still running */
-    size_t len2 = 0;
-    char *now = file_read(path, &len2);
-    CHECK(orig && now && len2 == len && memcmp(now, orig, len) == 0);
-    free(now);
-    free(orig);
+    expect_old_file_intact(&t);
+    free(t.orig);
     /* On this connection: the test does not depend on new ones being served. */
     redisReply *r = redisCommand(c, "SHUTDOWN NOSAVE");
     CHECK(r == NULL); /* the server closes the connection */
     if (r) freeReplyObject(r);
     redisFree(c);
     int status = -1;
-    CHECK(srv_wait_exit(s, 10000, &status));
+    CHECK(srv_wait_exit(t.s, 10000, &status));
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     tmpfs_remount("rw");
-    srv_stop(s);
+    srv_stop(t.s);
     tmpfs_umount();
 }
 
 /* kill -9 of the server and its child in the middle of a BGSAVE (its temp file half
  * written): the previous snapshot loads, and the next BGSAVE succeeds. */
 static void t_crash_during_bgsave(void) {
-    argl a = args_with("--save", "", NULL);
+    srv_argv a = args_with("--save", "", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
-    write_keys(c, "key:", 300);
+    dataset_write_keys(c, "key:", "value:", 300);
     EXPECT_STATUS(c, "OK", "SAVE");
-    write_keys(c, "more:", 300);
+    dataset_write_keys(c, "more:", "value:", 300);
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 5000"); /* 600 keys: 3 s */
     EXPECT_STATUS(c, "Background saving started", "BGSAVE");
-    int kids[8], nk = 0;
-    WAIT_FOR((nk = srv_children(s, kids, 8)) >= 1, 2000);
+    int kids[8];
+    WAIT_FOR(srv_children(s, kids, 8) >= 1, 2000);
     long long t0 = now_ms();
     while (now_ms() < t0 + 300) sleep_ms(10); /* let it write part of its file */
-    CHECK_PINFO(c, "rdb_bgsave_in_progress", "1");
+    CHECK_INFO_PERSIST(c, "rdb_bgsave_in_progress", "1");
     redisFree(c);
-    nk = srv_children(s, kids, 8);
-    for (int i = 0; i < nk; i++) kill(kids[i], SIGKILL);
-    srv_kill(s, SIGKILL);
+    srv_kill_with_children(s, SIGKILL);
     if (srv_restart(s, a.v)) {
         c = srv_connect(s);
         EXPECT_INT(c, 300, "DBSIZE");
         EXPECT_NIL(c, "GET more:1");
         EXPECT_STATUS(c, "Background saving started", "BGSAVE");
-        WAIT_FOR(pinfo_is(c, "rdb_bgsave_in_progress", "0"), 10000);
-        CHECK_PINFO(c, "rdb_last_bgsave_status", "ok");
+        WAIT_FOR(info_persist_is(c, "rdb_bgsave_in_progress", "0"), 10000);
+        CHECK_INFO_PERSIST(c, "rdb_last_bgsave_status", "ok");
         redisFree(c);
     }
     srv_stop(s);
 }
 
-/* Which server is it? Cairn-only checks depend on it, whichever tests TEST_FILTER picks. */
-static void t_detect(void) {
-    argl a = args_with(NULL);
-    srv *s = srv_start(a.v);
-    if (!s) return;
-    IS_CAIRN = srv_is_cairn(s);
-    srv_stop(s);
-}
-
 int main(void) {
-    if (test_selected("server starts"))
-        test_run("server starts", t_detect);
-    else
-        t_detect(); /* IS_CAIRN is needed by whichever tests TEST_FILTER picks */
+    srv_argv a = args_with(NULL);
+    IS_CAIRN = srv_detect_cairn(a.v); /* Cairn-only checks depend on it */
     test_run("defaults, INFO persistence fields, SIGTERM saves", t_defaults_and_info);
     test_run("every type and encoding through SAVE and restart", t_roundtrip);
     test_run("TTLs across a restart", t_ttl_across_restart);

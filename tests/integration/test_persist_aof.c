@@ -17,15 +17,11 @@
  * checked behind srv_is_cairn(). The tmpfs test prints "skipped" and passes when
  * mount(8) fails. */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,43 +35,12 @@ static bool IS_CAIRN;
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-typedef struct {
-    const char *v[64];
-} argl;
-
 /* The arguments every server here gets (no save rules, a fixed dump name), then the
  * given ones (NULL-terminated; the first may be NULL for none). */
-static argl args_with(const char *first, ...) {
-    argl a = {{"--dbfilename", DUMP, "--save", "", "--enable-debug-command", "yes",
-               "--enable-protected-configs", "yes"}};
-    int n = 8;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *s = first; s && n < 63; s = va_arg(ap, const char *)) a.v[n++] = s;
-    va_end(ap);
-    a.v[n] = NULL;
-    return a;
-}
-
-static long long pinfo(redisContext *c, const char *field) {
-    return info_int(c, "persistence", field);
-}
-
-static bool pinfo_is(redisContext *c, const char *field, const char *want) {
-    char *v = info_field(c, "persistence", field);
-    bool same = v && strcmp(v, want) == 0;
-    free(v);
-    return same;
-}
-
-#define CHECK_PINFO(c, field, want)                                                                \
-    do {                                                                                           \
-        char *v_ = info_field((c), "persistence", (field));                                        \
-        if (!v_ || strcmp(v_, (want)) != 0)                                                        \
-            test_fail(__FILE__, __LINE__, "INFO persistence %s:%s, expected %s", (field),          \
-                      v_ ? v_ : "(absent)", (want));                                               \
-        free(v_);                                                                                  \
-    } while (0)
+#define args_with(...)                                                                             \
+    srv_args((const char *[]){"--dbfilename", DUMP, "--save", "", "--enable-debug-command", "yes", \
+                              "--enable-protected-configs", "yes", NULL},                          \
+             __VA_ARGS__)
 
 static bool file_exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -146,23 +111,14 @@ static void expect_ok_replies(redisContext *c, long n) {
     }
 }
 
-/* A start expected to fail: a non-zero exit, not a signal. Returns the log (caller frees)
- * or NULL if it was not refused. */
-static char *expect_refused_at(const char *file, int line, srv *s, const char *const *args) {
-    srv_opts o = {.args = args};
-    char *out = NULL;
-    int status = srv_run_to_exit_in(s, &o, 10000, &out);
-    if (status == -1) {
-        test_fail(file, line, "the server started anyway (or did not exit in 10 s)");
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) == 0) {
-        test_fail(file, line, "expected a non-zero exit, got status 0x%x", status);
-    } else {
-        return out;
-    }
-    free(out);
-    return NULL;
+/* BGREWRITEAOF, then wait (up to 10 s) until it is over: aof_rewrites has grown by one. */
+static void rewrite_and_wait(redisContext *c) {
+    long long rewrites = info_persist(c, "aof_rewrites");
+    EXPECT_STATUS(c, "Background append only file rewriting started", "BGREWRITEAOF");
+    WAIT_FOR(info_persist_is(c, "aof_rewrite_in_progress", "0") &&
+                 info_persist(c, "aof_rewrites") == rewrites + 1,
+             10000);
 }
-#define EXPECT_REFUSED(s, args) expect_refused_at(__FILE__, __LINE__, (s), (args))
 
 static void show_log_end(const char *out) {
     size_t len = strlen(out);
@@ -174,36 +130,26 @@ static void show_log_end(const char *out) {
 /* The layout: appenddirname/ with a manifest and an incremental file from the start; a
  * rewrite adds a base and leaves one incremental file; custom names are honoured. */
 static void t_layout(void) {
-    argl a = args_with("--appendonly", "yes", NULL);
+    srv_argv a = args_with("--appendonly", "yes", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
-    CHECK_PINFO(c, "aof_enabled", "1");
+    CHECK_INFO_PERSIST(c, "aof_enabled", "1");
     char manifest[600];
     srv_path(s, AOFDIR "/appendonly.aof.manifest", manifest, sizeof manifest);
     CHECK(file_exists(manifest));
     CHECK(count_files(s, "incr") >= 1);
     EXPECT_STATUS(c, "OK", "SET k v");
-    CHECK(pinfo(c, "aof_current_size") > 0);
-    CHECK(pinfo(c, "aof_base_size") >= 0);
-    long long rewrites = pinfo(c, "aof_rewrites");
-    EXPECT_STATUS(c, "Background append only file rewriting started", "BGREWRITEAOF");
-    WAIT_FOR(pinfo_is(c, "aof_rewrite_in_progress", "0") &&
-                 pinfo(c, "aof_rewrites") == rewrites + 1,
-             10000);
-    CHECK_PINFO(c, "aof_last_bgrewrite_status", "ok");
-    redisContext *c2 = srv_connect(s); /* the child left the parent's listeners alone */
-    struct timeval tv = {2, 0};
-    if (c2) redisSetTimeout(c2, tv);
-    redisReply *r = c2 ? redisCommand(c2, "GET k") : NULL;
-    if (!r || r->type != REDIS_REPLY_STRING)
+    CHECK(info_persist(c, "aof_current_size") > 0);
+    CHECK(info_persist(c, "aof_base_size") >= 0);
+    rewrite_and_wait(c);
+    CHECK_INFO_PERSIST(c, "aof_last_bgrewrite_status", "ok");
+    if (!srv_serves_new_connection(s)) /* the child left the parent's listeners alone */
         test_fail(__FILE__, __LINE__, "after a rewrite, a new connection gets no reply in 2 s");
-    if (r) freeReplyObject(r);
-    if (c2) redisFree(c2);
     /* Old files are deleted once the new manifest is saved (Redis does it in the
      * background: wait). */
     WAIT_FOR(count_files(s, "base") == 1 && count_files(s, "incr") == 1, 5000);
-    CHECK(pinfo(c, "aof_base_size") > 0);
+    CHECK(info_persist(c, "aof_base_size") > 0);
     char dir[600];
     aof_file f[8];
     if (IS_CAIRN) {
@@ -223,8 +169,8 @@ static void t_layout(void) {
     redisFree(c);
     srv_stop(s);
     /* Custom appendfilename and appenddirname. */
-    argl b = args_with("--appendonly", "yes", "--appendfilename", "my.aof", "--appenddirname",
-                       "mydir", NULL);
+    srv_argv b = args_with("--appendonly", "yes", "--appendfilename", "my.aof", "--appenddirname",
+                           "mydir", NULL);
     s = srv_start(b.v);
     if (!s) return;
     c = srv_connect(s);
@@ -246,7 +192,7 @@ static void t_layout(void) {
  * then from a rewritten base plus incremental file. Keys whose TTL passes while the
  * server is down stay gone. */
 static void t_roundtrip(void) {
-    argl a = args_with("--appendonly", "yes", "--appendfsync", "always", NULL);
+    srv_argv a = args_with("--appendonly", "yes", "--appendfsync", "always", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -268,11 +214,7 @@ static void t_roundtrip(void) {
         fprintf(stderr, "    (replayed from the incr file)\n");
     dataset_free(after);
     /* Now from a base written by a rewrite, plus commands after it. */
-    long long rewrites = pinfo(c, "aof_rewrites");
-    EXPECT_STATUS(c, "Background append only file rewriting started", "BGREWRITEAOF");
-    WAIT_FOR(pinfo_is(c, "aof_rewrite_in_progress", "0") &&
-                 pinfo(c, "aof_rewrites") == rewrites + 1,
-             10000);
+    rewrite_and_wait(c);
     EXPECT_STATUS(c, "OK", "SET after:rewrite 1");
     EXPECT_INT(c, 1, "DEL after:rewrite");
     redisFree(c);
@@ -292,7 +234,7 @@ out:
 /* CONFIG SET appendonly yes on a running server writes the current dataset to a new AOF,
  * which a restart with appendonly yes loads. */
 static void t_enable_at_runtime(void) {
-    argl off = args_with(NULL), on = args_with("--appendonly", "yes", NULL);
+    srv_argv off = args_with(NULL), on = args_with("--appendonly", "yes", NULL);
     srv *s = srv_start(off.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -301,13 +243,14 @@ static void t_enable_at_runtime(void) {
     CHECK(!file_exists(manifest));
     dataset_fill(c);
     dataset *before = dataset_capture(c);
-    CHECK_PINFO(c, "aof_enabled", "0");
+    CHECK_INFO_PERSIST(c, "aof_enabled", "0");
     EXPECT_STATUS(c, "OK", "CONFIG SET appendonly yes");
-    CHECK_PINFO(c, "aof_enabled", "1");
-    WAIT_FOR(pinfo_is(c, "aof_rewrite_in_progress", "0") && pinfo(c, "aof_rewrites") >= 1 &&
-                 pinfo_is(c, "aof_rewrite_scheduled", "0"),
+    CHECK_INFO_PERSIST(c, "aof_enabled", "1");
+    WAIT_FOR(info_persist_is(c, "aof_rewrite_in_progress", "0") &&
+                 info_persist(c, "aof_rewrites") >= 1 &&
+                 info_persist_is(c, "aof_rewrite_scheduled", "0"),
              10000);
-    CHECK_PINFO(c, "aof_last_bgrewrite_status", "ok");
+    CHECK_INFO_PERSIST(c, "aof_last_bgrewrite_status", "ok");
     CHECK(file_exists(manifest));
     CHECK_EQ_INT(count_files(s, "base"), 1);
     EXPECT_STATUS(c, "OK", "CONFIG SET appendfsync always");
@@ -323,7 +266,7 @@ static void t_enable_at_runtime(void) {
         dataset_free(after);
         /* And off again at run time. */
         EXPECT_STATUS(c, "OK", "CONFIG SET appendonly no");
-        CHECK_PINFO(c, "aof_enabled", "0");
+        CHECK_INFO_PERSIST(c, "aof_enabled", "0");
         redisFree(c);
     }
     dataset_free(before);
@@ -332,8 +275,8 @@ static void t_enable_at_runtime(void) {
 
 /* With appendonly yes the AOF is loaded, not the snapshot; with no, the snapshot. */
 static void t_aof_preferred(void) {
-    argl on = args_with("--appendonly", "yes", "--appendfsync", "always", NULL),
-         off = args_with(NULL);
+    srv_argv on = args_with("--appendonly", "yes", "--appendfsync", "always", NULL),
+             off = args_with(NULL);
     srv *s = srv_start(on.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
@@ -361,19 +304,13 @@ out:
 /* BGREWRITEAOF while a client writes without pause: every acknowledged write is there
  * after a kill -9 and a restart, and the old files are gone. Two rewrites in a row. */
 static void t_rewrite_under_load(void) {
-    argl a = args_with("--appendonly", "yes", "--appendfsync", "always", NULL);
+    srv_argv a = args_with("--appendonly", "yes", "--appendfsync", "always", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
-    for (int i = 0; i < 2000; i += 100) {
-        char cmd[100 * 40], *o = cmd;
-        o += sprintf(o, "MSET");
-        for (int j = i; j < i + 100; j++) o += sprintf(o, " pre:%d %d", j, j);
-        redisAppendCommand(c, cmd);
-    }
-    expect_ok_replies(c, 20);
+    dataset_write_keys(c, "pre:", "", 2000);
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 250"); /* 2,000 keys: 0.5 s */
-    long long rewrites = pinfo(c, "aof_rewrites");
+    long long rewrites = info_persist(c, "aof_rewrites");
     long acked_push = 0, acked_incr[10] = {0};
     long long n = 0;
     for (int round = 0; round < 2; round++) {
@@ -399,10 +336,10 @@ static void t_rewrite_under_load(void) {
                     test_fail(__FILE__, __LINE__, "reply -%s during the rewrite", r->str);
                 freeReplyObject(r);
             }
-            if (pinfo_is(c, "aof_rewrite_in_progress", "0")) after_done++;
+            if (info_persist_is(c, "aof_rewrite_in_progress", "0")) after_done++;
         }
-        CHECK_EQ_INT(pinfo(c, "aof_rewrites"), rewrites + round + 1);
-        CHECK_PINFO(c, "aof_last_bgrewrite_status", "ok");
+        CHECK_EQ_INT(info_persist(c, "aof_rewrites"), rewrites + round + 1);
+        CHECK_INFO_PERSIST(c, "aof_last_bgrewrite_status", "ok");
     }
     CHECK_EQ_INT(acked_push, n);
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 0");
@@ -442,12 +379,12 @@ static void t_rewrite_under_load(void) {
 /* auto-aof-rewrite-min-size and -percentage: a log that grows past both is rewritten by
  * itself; one that has not grown enough since is not. */
 static void t_auto_rewrite(void) {
-    argl a = args_with("--appendonly", "yes", "--auto-aof-rewrite-min-size", "100kb",
-                       "--auto-aof-rewrite-percentage", "100", NULL);
+    srv_argv a = args_with("--appendonly", "yes", "--auto-aof-rewrite-min-size", "100kb",
+                           "--auto-aof-rewrite-percentage", "100", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
-    long long rewrites = pinfo(c, "aof_rewrites");
+    long long rewrites = info_persist(c, "aof_rewrites");
     char val[1001]; /* incompressible and all different: the base is as large as the data */
     unsigned seed = 1;
     val[1000] = '\0';
@@ -459,15 +396,15 @@ static void t_auto_rewrite(void) {
     }
     long long t0 = now_ms();
     while (now_ms() < t0 + 400) sleep_ms(20); /* several cron runs: nothing happens */
-    CHECK_EQ_INT(pinfo(c, "aof_rewrites"), rewrites);
+    CHECK_EQ_INT(info_persist(c, "aof_rewrites"), rewrites);
     for (int i = 80; i < 150; i++) {
         NEW_VAL();
         EXPECT_STATUS(c, "OK", "SET k%d %s", i, val); /* 150 KB */
     }
-    WAIT_FOR(pinfo(c, "aof_rewrites") == rewrites + 1 &&
-                 pinfo_is(c, "aof_rewrite_in_progress", "0"),
+    WAIT_FOR(info_persist(c, "aof_rewrites") == rewrites + 1 &&
+                 info_persist_is(c, "aof_rewrite_in_progress", "0"),
              5000);
-    long long base = pinfo(c, "aof_base_size");
+    long long base = info_persist(c, "aof_base_size");
     if (base < 100000)
         test_fail(__FILE__, __LINE__, "aof_base_size %lld after rewriting 150 KB", base);
     /* Grows by less than 100% of the base: no new rewrite. */
@@ -478,16 +415,25 @@ static void t_auto_rewrite(void) {
 #undef NEW_VAL
     t0 = now_ms();
     while (now_ms() < t0 + 400) sleep_ms(20);
-    CHECK_EQ_INT(pinfo(c, "aof_rewrites"), rewrites + 1);
-    CHECK(pinfo(c, "aof_current_size") > base);
+    CHECK_EQ_INT(info_persist(c, "aof_rewrites"), rewrites + 1);
+    CHECK(info_persist(c, "aof_current_size") > base);
     redisFree(c);
     srv_stop(s);
 }
 
-/* Write 50 keys, then "SET last <value>" as the very last command, and stop cleanly. The
- * last incremental file is read into *data; *start is where the last command begins. */
-static srv *log_with_last_command(const argl *a, char *path, size_t cap, char **data, size_t *len,
-                                  size_t *start) {
+/* A log whose last command is known, for tests that cut or damage it. */
+typedef struct {
+    char path[600];    /* the last incremental file */
+    const char *name;  /* its name, in path */
+    char *data;        /* its bytes (malloc'd) */
+    size_t len, start; /* their length; where the last command begins */
+} last_command_log;
+
+/* Start a server with a, write 50 keys, then "SET last <value>" as the very last command,
+ * and stop it cleanly; the last incremental file goes into *l. Returns the server (not
+ * running), or NULL (recorded, cleaned up) if there is nothing to test. */
+static srv *log_with_last_command(const srv_argv *a, last_command_log *l) {
+    *l = (last_command_log){.data = NULL};
     srv *s = srv_start(a->v);
     if (!s) return NULL;
     redisContext *c = srv_connect(s);
@@ -495,25 +441,24 @@ static srv *log_with_last_command(const argl *a, char *path, size_t cap, char **
     EXPECT_STATUS(c, "OK", "SET last %s", "the-last-value");
     redisFree(c);
     srv_kill(s, SIGTERM);
-    const char *name;
-    *data = NULL;
-    if (!last_incr(s, path, cap, &name)) {
+    if (!last_incr(s, l->path, sizeof l->path, &l->name)) {
         test_fail(__FILE__, __LINE__, "no incremental file");
-        return s;
+        srv_stop(s);
+        return NULL;
     }
-    *data = file_read(path, len);
+    l->data = file_read(l->path, &l->len);
     static const char cmd[] = "*3\r\n$3\r\nSET\r\n$4\r\nlast\r\n$14\r\nthe-last-value\r\n";
     const char *at = NULL;
-    for (const char *p = *data;
-         p && (p = memmem(p, *len - (size_t)(p - *data), cmd, sizeof cmd - 1)); p++)
+    for (const char *p = l->data;
+         p && (p = memmem(p, l->len - (size_t)(p - l->data), cmd, sizeof cmd - 1)); p++)
         at = p;
-    if (!at || at + sizeof cmd - 1 != *data + *len) {
-        test_fail(__FILE__, __LINE__, "%s does not end with the command SET last ...", path);
-        free(*data);
-        *data = NULL;
-        return s;
+    if (!at || at + sizeof cmd - 1 != l->data + l->len) {
+        test_fail(__FILE__, __LINE__, "%s does not end with the command SET last ...", l->path);
+        free(l->data);
+        srv_stop(s);
+        return NULL;
     }
-    *start = (size_t)(at - *data);
+    l->start = (size_t)(at - l->data);
     return s;
 }
 
@@ -521,21 +466,15 @@ static srv *log_with_last_command(const argl *a, char *path, size_t cap, char **
  * command, says so in the log, and is repaired: the next writes append after the last
  * good command and load again. Every offset. */
 static void t_truncated_yes(void) {
-    argl a = args_with("--appendonly", "yes", "--appendfsync", "always", NULL);
-    char path[600];
-    char *data;
-    size_t len = 0, start = 0;
-    srv *s = log_with_last_command(&a, path, sizeof path, &data, &len, &start);
-    if (!s || !data) {
-        srv_stop(s);
-        return;
-    }
-    const char *name = strrchr(path, '/') + 1;
-    for (size_t cut = start + 1; cut < len && test_checks_failed < 10; cut++) {
-        CHECK(file_write(path, data, cut));
+    srv_argv a = args_with("--appendonly", "yes", "--appendfsync", "always", NULL);
+    last_command_log l;
+    srv *s = log_with_last_command(&a, &l);
+    if (!s) return;
+    for (size_t cut = l.start + 1; cut < l.len && test_checks_failed < 10; cut++) {
+        CHECK(file_write(l.path, l.data, cut));
         if (!srv_restart(s, a.v)) {
             fprintf(stderr, "      (cut at %zu: %zu bytes into the last command of %zu)\n", cut,
-                    cut - start, len - start);
+                    cut - l.start, l.len - l.start);
             continue;
         }
         redisContext *c = srv_connect(s);
@@ -543,9 +482,9 @@ static void t_truncated_yes(void) {
         EXPECT_NIL(c, "GET last");
         EXPECT_BULK(c, "value:49", "GET key:49");
         char *log = srv_log_text(s);
-        if (!strstr(log, name) || !text_has_ci(log, "truncat")) {
+        if (!strstr(log, l.name) || !text_has_ci(log, "truncat")) {
             test_fail(__FILE__, __LINE__,
-                      "cut at %zu: the log does not warn about %s being truncated", cut, name);
+                      "cut at %zu: the log does not warn about %s being truncated", cut, l.name);
             show_log_end(log);
         }
         free(log);
@@ -561,47 +500,41 @@ static void t_truncated_yes(void) {
         redisFree(c);
         srv_kill(s, SIGKILL);
         if (test_checks_failed)
-            fprintf(stderr, "      (cut at %zu of %zu, command at %zu)\n", cut, len, start);
+            fprintf(stderr, "      (cut at %zu of %zu, command at %zu)\n", cut, l.len, l.start);
     }
-    free(data);
+    free(l.data);
     srv_stop(s);
 }
 
 /* aof-load-truncated no: the same cuts are refused, and the file is left as it was. */
 static void t_truncated_no(void) {
-    argl a = args_with("--appendonly", "yes", "--aof-load-truncated", "no", NULL);
-    char path[600];
-    char *data;
-    size_t len = 0, start = 0;
-    srv *s = log_with_last_command(&a, path, sizeof path, &data, &len, &start);
-    if (!s || !data) {
-        srv_stop(s);
-        return;
-    }
-    const char *name = strrchr(path, '/') + 1;
-    size_t cuts[] = {start + 1, start + 4, (start + len) / 2, len - 2, len - 1};
+    srv_argv a = args_with("--appendonly", "yes", "--aof-load-truncated", "no", NULL);
+    last_command_log l;
+    srv *s = log_with_last_command(&a, &l);
+    if (!s) return;
+    size_t cuts[] = {l.start + 1, l.start + 4, (l.start + l.len) / 2, l.len - 2, l.len - 1};
     for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
-        CHECK(file_write(path, data, cuts[i]));
-        char *out = EXPECT_REFUSED(s, a.v);
-        if (out && IS_CAIRN && !strstr(out, name)) {
+        CHECK(file_write(l.path, l.data, cuts[i]));
+        char *out = EXPECT_START_REFUSED(s, a.v);
+        if (out && IS_CAIRN && !strstr(out, l.name)) {
             test_fail(__FILE__, __LINE__, "cut at %zu: the message does not name %s", cuts[i],
-                      name);
+                      l.name);
             show_log_end(out);
         }
         free(out);
         size_t now = 0;
-        char *left = file_read(path, &now);
-        CHECK(left && now == cuts[i] && memcmp(left, data, now) == 0);
+        char *left = file_read(l.path, &now);
+        CHECK(left && now == cuts[i] && memcmp(left, l.data, now) == 0);
         free(left);
     }
     /* The intact file loads. */
-    CHECK(file_write(path, data, len));
+    CHECK(file_write(l.path, l.data, l.len));
     if (srv_restart(s, a.v)) {
         redisContext *c = srv_connect(s);
         EXPECT_BULK(c, "the-last-value", "GET last");
         redisFree(c);
     }
-    free(data);
+    free(l.data);
     srv_stop(s);
 }
 
@@ -609,25 +542,19 @@ static void t_truncated_no(void) {
  * aof-load-truncated says; Cairn names the file, the offset of the first bad command and
  * cairn-check. */
 static void t_damage_in_the_middle(void) {
-    argl a = args_with("--appendonly", "yes", NULL);
-    char path[600];
-    char *data;
-    size_t len = 0, start = 0;
-    srv *s = log_with_last_command(&a, path, sizeof path, &data, &len, &start);
-    if (!s || !data) {
-        srv_stop(s);
-        return;
-    }
-    const char *name = strrchr(path, '/') + 1;
+    srv_argv a = args_with("--appendonly", "yes", NULL);
+    last_command_log l;
+    srv *s = log_with_last_command(&a, &l);
+    if (!s) return;
     /* The start of "SET key:25 value:25". */
-    const char *mid = memmem(data, len, "*3\r\n$3\r\nSET\r\n$6\r\nkey:25\r\n", 24);
+    const char *mid = memmem(l.data, l.len, "*3\r\n$3\r\nSET\r\n$6\r\nkey:25\r\n", 24);
     CHECK(mid != NULL);
     if (!mid) {
-        free(data);
+        free(l.data);
         srv_stop(s);
         return;
     }
-    size_t at = (size_t)(mid - data);
+    size_t at = (size_t)(mid - l.data);
     static const struct {
         const char *what, *bytes;
         size_t replace; /* bytes of the original to replace (0: insert) */
@@ -639,23 +566,23 @@ static void t_damage_in_the_middle(void) {
     };
     for (size_t d = 0; d < sizeof damage / sizeof *damage; d++) {
         size_t bl = strlen(damage[d].bytes);
-        char *bad = malloc(len + bl);
-        memcpy(bad, data, at);
+        char *bad = malloc(l.len + bl);
+        memcpy(bad, l.data, at);
         memcpy(bad + at, damage[d].bytes, bl);
-        memcpy(bad + at + bl, data + at + damage[d].replace, len - at - damage[d].replace);
-        CHECK(file_write(path, bad, len + bl - damage[d].replace));
+        memcpy(bad + at + bl, l.data + at + damage[d].replace, l.len - at - damage[d].replace);
+        CHECK(file_write(l.path, bad, l.len + bl - damage[d].replace));
         free(bad);
-        char *out = EXPECT_REFUSED(s, a.v);
+        char *out = EXPECT_START_REFUSED(s, a.v);
         if (!out) {
             fprintf(stderr, "      (%s at offset %zu)\n", damage[d].what, at);
             continue;
         }
         char want[64];
         snprintf(want, sizeof want, "offset %zu", at);
-        if (!strstr(out, name) ||
+        if (!strstr(out, l.name) ||
             (IS_CAIRN && (!strstr(out, want) || !strstr(out, "cairn-check")))) {
             test_fail(__FILE__, __LINE__, "%s: the message should name %s%s%s", damage[d].what,
-                      name, IS_CAIRN ? ", \"offset N\" and cairn-check; N = " : "",
+                      l.name, IS_CAIRN ? ", \"offset N\" and cairn-check; N = " : "",
                       IS_CAIRN ? want : "");
             show_log_end(out);
         }
@@ -666,7 +593,7 @@ static void t_damage_in_the_middle(void) {
     if (IS_CAIRN && access("utils/tools/cairn-check", X_OK) == 0) {
         char cmd[800];
         snprintf(cmd, sizeof cmd,
-                 "utils/tools/cairn-check aof '%s' --fix --yes </dev/null >/dev/null 2>&1", path);
+                 "utils/tools/cairn-check aof '%s' --fix --yes </dev/null >/dev/null 2>&1", l.path);
         int rc = system(cmd);
         if (rc != 0) {
             test_fail(__FILE__, __LINE__, "%s: exit status 0x%x", cmd, rc);
@@ -677,7 +604,7 @@ static void t_damage_in_the_middle(void) {
             redisFree(c);
         }
     }
-    free(data);
+    free(l.data);
     srv_stop(s);
 }
 
@@ -700,8 +627,8 @@ static void *killer(void *arg) {
  * every acknowledged write is there and nothing that was never sent. The log grows past
  * auto-aof-rewrite-min-size now and then, so some kills land during a rewrite. */
 static void t_crash_always(void) {
-    argl a = args_with("--appendonly", "yes", "--appendfsync", "always",
-                       "--auto-aof-rewrite-min-size", "256kb", NULL);
+    srv_argv a = args_with("--appendonly", "yes", "--appendfsync", "always",
+                           "--auto-aof-rewrite-min-size", "256kb", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     unsigned seed =
@@ -809,7 +736,7 @@ typedef struct {
 /* appendfsync everysec: writes acknowledged more than two seconds before a kill -9 are
  * all there after the restart. Three kills. */
 static void t_crash_everysec(void) {
-    argl a = args_with("--appendonly", "yes", "--appendfsync", "everysec", NULL);
+    srv_argv a = args_with("--appendonly", "yes", "--appendfsync", "everysec", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     unsigned seed = (unsigned)time(NULL);
@@ -871,42 +798,14 @@ static void t_crash_everysec(void) {
 
 /* ---- disk full ------------------------------------------------------------------------ */
 
-static char mnt[64];
-
-static bool tmpfs_mount(const char *size, const char *test) {
-    snprintf(mnt, sizeof mnt, "/tmp/cairn-tmpfs-XXXXXX");
-    if (!mkdtemp(mnt)) {
-        mnt[0] = '\0';
-        printf("  skipped %s: mkdtemp failed\n", test);
-        return false;
-    }
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=%s tmpfs %s 2>/dev/null", size, mnt);
-    if (system(cmd) != 0) {
-        printf("  skipped %s: cannot mount a tmpfs (needs root)\n", test);
-        rmdir(mnt);
-        mnt[0] = '\0';
-        return false;
-    }
-    return true;
-}
-
-static void tmpfs_umount(void) {
-    if (!mnt[0]) return;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "umount %s", mnt);
-    if (system(cmd) != 0) test_fail(__FILE__, __LINE__, "umount %s failed", mnt);
-    rmdir(mnt);
-    mnt[0] = '\0';
-}
-
 /* The AOF on a full disk: writes already acknowledged are kept in memory and written
  * later, new writes get -MISCONF, INFO says aof_last_write_status:err and the log says
  * why; once there is room the server writes again by itself, and everything acknowledged
  * is in the log after a restart. */
 static void t_disk_full(void) {
-    if (!tmpfs_mount("2m", "AOF on a full disk")) return;
-    argl a = args_with("--appendonly", "yes", "--appendfsync", "everysec", "--dir", mnt, NULL);
+    const char *mnt = tmpfs_mount("2m", "AOF on a full disk");
+    if (!mnt) return;
+    srv_argv a = args_with("--appendonly", "yes", "--appendfsync", "everysec", "--dir", mnt, NULL);
     srv *s = srv_start(a.v);
     if (!s) {
         tmpfs_umount();
@@ -914,15 +813,7 @@ static void t_disk_full(void) {
     }
     redisContext *c = srv_connect(s);
     EXPECT_STATUS(c, "OK", "SET before 1");
-    char filler[128];
-    snprintf(filler, sizeof filler, "%s/filler", mnt);
-    int fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    static char block[4096];
-    while (fd >= 0 && write(fd, block, sizeof block) > 0) {
-    }
-    while (fd >= 0 && write(fd, block, 1) > 0) {
-    }
-    if (fd >= 0) close(fd);
+    tmpfs_fill(0);
     char val[10001];
     memset(val, 'x', 10000);
     val[10000] = '\0';
@@ -940,7 +831,7 @@ static void t_disk_full(void) {
         if (!misconf) sleep_ms(5);
     }
     CHECK(misconf);
-    CHECK_PINFO(c, "aof_last_write_status", "err");
+    CHECK_INFO_PERSIST(c, "aof_last_write_status", "err");
     EXPECT_ERR_PREFIX(c, "MISCONF ", "SET another 1");
     EXPECT_BULK(c, "1", "GET before"); /* reads go on */
     char *log = srv_log_text(s);
@@ -951,8 +842,8 @@ static void t_disk_full(void) {
     }
     free(log);
     /* Room again: the server retries by itself. */
-    CHECK(unlink(filler) == 0);
-    WAIT_FOR(pinfo_is(c, "aof_last_write_status", "ok"), 5000);
+    tmpfs_unfill();
+    WAIT_FOR(info_persist_is(c, "aof_last_write_status", "ok"), 5000);
     EXPECT_STATUS(c, "OK", "SET after 1");
     redisFree(c);
     CHECK(srv_kill(s, SIGTERM));
@@ -983,8 +874,9 @@ static void t_disk_full(void) {
  * while the log in use goes on taking writes; nothing of the failed attempt is left
  * behind and the old files still load everything. */
 static void t_rewrite_disk_full(void) {
-    if (!tmpfs_mount("4m", "rewrite on a full disk")) return;
-    argl a = args_with("--appendonly", "yes", "--appendfsync", "always", "--dir", mnt, NULL);
+    const char *mnt = tmpfs_mount("4m", "rewrite on a full disk");
+    if (!mnt) return;
+    srv_argv a = args_with("--appendonly", "yes", "--appendfsync", "always", "--dir", mnt, NULL);
     srv *s = srv_start(a.v);
     if (!s) {
         tmpfs_umount();
@@ -999,23 +891,11 @@ static void t_rewrite_disk_full(void) {
         redisAppendCommand(c, "SET k%d %s", i, val);
     }
     expect_ok_replies(c, 1000);
-    /* Leave about 200 KB: room for writes to the log, not for a new base. */
-    char filler[128], room[128];
-    snprintf(filler, sizeof filler, "%s/filler", mnt);
-    snprintf(room, sizeof room, "%s/room", mnt);
-    int fd = open(room, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    static char block[4096];
-    for (int i = 0; fd >= 0 && i < 50; i++) CHECK(write(fd, block, sizeof block) == sizeof block);
-    if (fd >= 0) close(fd);
-    fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    while (fd >= 0 && write(fd, block, sizeof block) > 0) {
-    }
-    if (fd >= 0) close(fd);
-    CHECK(unlink(room) == 0);
+    tmpfs_fill(50 * 4096); /* about 200 KB left: room for writes to the log, not a new base */
     EXPECT_STATUS(c, "Background append only file rewriting started", "BGREWRITEAOF");
-    WAIT_FOR(pinfo_is(c, "aof_rewrite_in_progress", "0"), 10000);
-    CHECK_PINFO(c, "aof_last_bgrewrite_status", "err");
-    CHECK_PINFO(c, "aof_last_write_status", "ok");
+    WAIT_FOR(info_persist_is(c, "aof_rewrite_in_progress", "0"), 10000);
+    CHECK_INFO_PERSIST(c, "aof_last_bgrewrite_status", "err");
+    CHECK_INFO_PERSIST(c, "aof_last_write_status", "ok");
     EXPECT_STATUS(c, "OK", "SET after 1"); /* the log in use still takes writes */
     char *log = srv_log_text(s);
     if (!text_has_ci(log, "No space left on device")) {
@@ -1037,7 +917,7 @@ static void t_rewrite_disk_full(void) {
         test_fail(__FILE__, __LINE__, "%d files in %s: %d base, %d incr, and %d others", total,
                   AOFDIR, nb, ni, total - 1 - nb - ni);
     redisFree(c);
-    CHECK(unlink(filler) == 0);
+    tmpfs_unfill();
     srv_kill(s, SIGKILL);
     if (srv_restart(s, a.v)) {
         c = srv_connect(s);
@@ -1054,38 +934,26 @@ static void t_rewrite_disk_full(void) {
  * opened for the rewrite), and the next rewrite succeeds and leaves one base and one
  * incremental file. */
 static void t_crash_during_rewrite(void) {
-    argl a = args_with("--appendonly", "yes", "--appendfsync", "always", NULL);
+    srv_argv a = args_with("--appendonly", "yes", "--appendfsync", "always", NULL);
     srv *s = srv_start(a.v);
     if (!s) return;
     redisContext *c = srv_connect(s);
-    for (int i = 0; i < 1000; i += 100) {
-        char cmd[100 * 40], *o = cmd;
-        o += sprintf(o, "MSET");
-        for (int j = i; j < i + 100; j++) o += sprintf(o, " pre:%d %d", j, j);
-        redisAppendCommand(c, cmd);
-    }
-    expect_ok_replies(c, 10);
+    dataset_write_keys(c, "pre:", "", 1000);
     EXPECT_STATUS(c, "OK", "CONFIG SET rdb-key-save-delay 2000"); /* 1,000 keys: 2 s */
     EXPECT_STATUS(c, "Background append only file rewriting started", "BGREWRITEAOF");
-    int kids[8], nk = 0;
-    WAIT_FOR((nk = srv_children(s, kids, 8)) >= 1, 2000);
+    int kids[8];
+    WAIT_FOR(srv_children(s, kids, 8) >= 1, 2000);
     for (int i = 0; i < 100; i++) EXPECT_STATUS(c, "OK", "SET during:%d %d", i, i);
-    CHECK_PINFO(c, "aof_rewrite_in_progress", "1");
+    CHECK_INFO_PERSIST(c, "aof_rewrite_in_progress", "1");
     redisFree(c);
-    nk = srv_children(s, kids, 8);
-    for (int i = 0; i < nk; i++) kill(kids[i], SIGKILL);
-    srv_kill(s, SIGKILL);
+    srv_kill_with_children(s, SIGKILL);
     if (srv_restart(s, a.v)) {
         c = srv_connect(s);
         EXPECT_INT(c, 1100, "DBSIZE");
         EXPECT_BULK(c, "999", "GET pre:999");
         EXPECT_BULK(c, "99", "GET during:99");
-        long long rewrites = pinfo(c, "aof_rewrites");
-        EXPECT_STATUS(c, "Background append only file rewriting started", "BGREWRITEAOF");
-        WAIT_FOR(pinfo_is(c, "aof_rewrite_in_progress", "0") &&
-                     pinfo(c, "aof_rewrites") == rewrites + 1,
-                 10000);
-        CHECK_PINFO(c, "aof_last_bgrewrite_status", "ok");
+        rewrite_and_wait(c);
+        CHECK_INFO_PERSIST(c, "aof_last_bgrewrite_status", "ok");
         WAIT_FOR(count_files(s, "base") == 1 && count_files(s, "incr") == 1, 5000);
         EXPECT_STATUS(c, "OK", "SET after 1");
         redisFree(c);
@@ -1099,20 +967,9 @@ static void t_crash_during_rewrite(void) {
     srv_stop(s);
 }
 
-/* Which server is it? Cairn-only checks depend on it, whichever tests TEST_FILTER picks. */
-static void t_detect(void) {
-    argl a = args_with(NULL);
-    srv *s = srv_start(a.v);
-    if (!s) return;
-    IS_CAIRN = srv_is_cairn(s);
-    srv_stop(s);
-}
-
 int main(void) {
-    if (test_selected("server starts"))
-        test_run("server starts", t_detect);
-    else
-        t_detect(); /* IS_CAIRN is needed by whichever tests TEST_FILTER picks */
+    srv_argv a = args_with(NULL);
+    IS_CAIRN = srv_detect_cairn(a.v); /* Cairn-only checks depend on it */
     test_run("layout: manifest, base, incr files", t_layout);
     test_run("every type and encoding through the AOF", t_roundtrip);
     test_run("CONFIG SET appendonly yes at run time", t_enable_at_runtime);

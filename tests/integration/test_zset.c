@@ -715,23 +715,8 @@ static void t_encoding(void) {
 
 /* ---------------------------------------------------------------- blocking */
 
-static long long blocked(redisContext *c) { return info_int(c, "clients", "blocked_clients"); }
-
-static void send_only(redisContext *c, const char *cmd) {
-    redisAppendCommand(c, cmd);
-    int done = 0;
-    while (!done && redisBufferWrite(c, &done) == REDIS_OK) {
-    }
-}
-
-static redisReply *next_reply(redisContext *c) {
-    redisReply *r = NULL;
-    if (redisGetReply(c, (void **)&r) != REDIS_OK) return NULL;
-    return r;
-}
-
 static void expect_triple(redisContext *c, const char *k, const char *m, const char *s) {
-    redisReply *r = next_reply(c);
+    redisReply *r = cmd_next_reply(c);
     CHECK_REPLY_STRS(r, L(k, m, s), 3);
     if (r) freeReplyObject(r);
 }
@@ -756,32 +741,32 @@ static void t_blocking(void) {
     redisContext *w[3];
     for (int i = 0; i < 3; i++) {
         w[i] = srv_connect(S);
-        send_only(w[i], "BZPOPMIN q 5");
-        WAIT_FOR(blocked(c) == i + 1, 2000);
+        cmd_send_only(w[i], "BZPOPMIN q 5");
+        WAIT_FOR(info_blocked_clients(c) == i + 1, 2000);
     }
     EXPECT_INT(c, 2, "ZADD q 2 two 1 one");
     expect_triple(w[0], "q", "one", "1");
     expect_triple(w[1], "q", "two", "2");
-    CHECK_EQ_INT(blocked(c), 1);
+    CHECK_EQ_INT(info_blocked_clients(c), 1);
     EXPECT_INT(c, 0, "EXISTS q");
     EXPECT_INT(c, 1, "ZADD q 3 three");
     expect_triple(w[2], "q", "three", "3");
-    CHECK_EQ_INT(blocked(c), 0);
+    CHECK_EQ_INT(info_blocked_clients(c), 0);
     for (int i = 0; i < 3; i++) redisFree(w[i]);
 
     /* Several keys; BZPOPMAX; a write of another type does not serve. */
     redisContext *w1 = srv_connect(S);
-    send_only(w1, "BZPOPMAX a b 5");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w1, "BZPOPMAX a b 5");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_STATUS(c, "OK", "SET a str");
     EXPECT_INT(c, 2, "ZADD b 1 x 2 y");
     expect_triple(w1, "b", "y", "2");
     EXPECT_INT(c, 1, "ZCARD b");
     /* BZMPOP with COUNT. */
-    send_only(w1, "BZMPOP 5 2 nokey c MIN COUNT 5");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w1, "BZMPOP 5 2 nokey c MIN COUNT 5");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_INT(c, 2, "ZADD c 1 x 2 y");
-    redisReply *r = next_reply(w1);
+    redisReply *r = cmd_next_reply(w1);
     if (CHECK_REPLY_ARRAY(r, 2) && CHECK_REPLY_ARRAY(r->element[1], 2)) {
         CHECK_REPLY_BULK(r->element[0], "c");
         CHECK_REPLY_STRS(r->element[1]->element[0], L("x", "1"), 2);
@@ -790,11 +775,11 @@ static void t_blocking(void) {
     if (r) freeReplyObject(r);
     /* A key of another type does not serve a waiter, which keeps waiting
      * (Redis 7.0). */
-    send_only(w1, "BZPOPMIN m 5");
-    WAIT_FOR(blocked(c) == 1, 2000);
+    cmd_send_only(w1, "BZPOPMIN m 5");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
     EXPECT_STATUS(c, "OK", "SET m str");
     sleep_ms(50);
-    CHECK_EQ_INT(blocked(c), 1);
+    CHECK_EQ_INT(info_blocked_clients(c), 1);
     EXPECT_INT(c, 1, "DEL m");
     EXPECT_INT(c, 1, "ZADD m 7 b");
     expect_triple(w1, "m", "b", "7");
@@ -811,7 +796,7 @@ static void t_blocking(void) {
     raw_send_str(fd, "BZMPOP 0.05 1 t MAX\r\nBZPOPMAX t 0.05\r\n");
     raw_expect_str(fd, "*-1\r\n*-1\r\n");
     close(fd);
-    CHECK_EQ_INT(blocked(c), 0);
+    CHECK_EQ_INT(info_blocked_clients(c), 0);
     redisFree(c);
 }
 

@@ -32,16 +32,8 @@ static char tmpdir[64];
 static char errbuf[512];
 static int dirseq;
 
-static void (*tracked_fn)(void);
-static void tracked(void) {
-    size_t before = cn_used_memory();
-    tracked_fn();
-    CHECK_EQ_INT(cn_used_memory(), before);
-}
-static void run(const char *name, void (*fn)(void)) {
-    tracked_fn = fn;
-    test_run(name, tracked);
-}
+/* Runs fn as a test and checks tracked memory comes back to where it was. */
+static void run(const char *name, void (*fn)(void)) { test_run_tracked(name, fn, cn_used_memory); }
 
 /* A fresh directory under tmpdir for one test (static buffer). */
 static const char *newdir(void) {
@@ -89,20 +81,13 @@ static long long file_size(const char *path) {
     return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
-/* Runs the tool with the NULL-terminated arguments, stdin fed from input (NULL: empty),
- * stdout+stderr into *out (malloc'd, NUL-terminated; the caller frees it). Returns the
- * exit status, or -1 if it did not exit normally. */
-static int run_tool(const char *input, char **out, ...) {
-    const char *argv[16];
-    int argc = 0;
-    argv[argc++] = tool;
-    va_list ap;
-    va_start(ap, out);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL && argc < 15) argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-
+/* Runs the tool with argv (argv[0] is the tool; NULL-terminated), its stdout and stderr
+ * into *out (malloc'd, NUL-terminated; the caller frees it). Its stdin gets input (NULL:
+ * nothing) and is closed; or, if between is set, stays open until the tool asks "[y/N] ",
+ * then between(path) runs and the answer is "y". Returns the exit status, or -1 if it did
+ * not exit normally. */
+static int exec_tool(const char *const *argv, const char *input, void (*between)(const char *),
+                     const char *path, char **out) {
     int in[2], outp[2];
     if (pipe(in) != 0 || pipe(outp) != 0) {
         *out = strdup("");
@@ -124,58 +109,16 @@ static int run_tool(const char *input, char **out, ...) {
     }
     close(in[0]);
     close(outp[1]);
-    if (input) { /* answers are short: they fit in the pipe */
-        ssize_t w = write(in[1], input, strlen(input));
-        (void)w;
-    }
-    close(in[1]);
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (len + 1 == cap) buf = realloc(buf, cap *= 2);
-        ssize_t n = read(outp[0], buf + len, cap - len - 1);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    close(outp[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    *out = buf;
-    if (getenv("TEST_VERBOSE"))
-        fprintf(stderr, "---- %s %s\n%s", argv[1], argv[2] ? argv[2] : "", buf);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Runs "cairn-check aof path --fix", waits for its "[y/N] " question, calls between(),
- * then answers "y". Returns the exit status; *out as for run_tool. */
-static int run_tool_answering(const char *path, void (*between)(const char *), char **out) {
-    int in[2], outp[2];
-    if (pipe(in) != 0 || pipe(outp) != 0) {
-        *out = strdup("");
-        return -1;
-    }
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(in[0], STDIN_FILENO);
-        dup2(outp[1], STDOUT_FILENO);
-        dup2(outp[1], STDERR_FILENO);
-        close(in[0]);
+    bool answered = between == NULL;
+    if (!between) {
+        if (input) { /* answers are short: they fit in the pipe */
+            ssize_t w = write(in[1], input, strlen(input));
+            (void)w;
+        }
         close(in[1]);
-        close(outp[0]);
-        close(outp[1]);
-        execl(tool, tool, "aof", path, "--fix", (char *)NULL);
-        _exit(127);
     }
-    close(in[0]);
-    close(outp[1]);
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
-    bool answered = false;
     for (;;) {
         if (len + 1 == cap) buf = realloc(buf, cap *= 2);
         ssize_t n = read(outp[0], buf + len, cap - len - 1);
@@ -198,7 +141,31 @@ static int run_tool_answering(const char *path, void (*between)(const char *), c
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     *out = buf;
+    if (getenv("TEST_VERBOSE"))
+        fprintf(stderr, "---- %s %s\n%s", argv[1], argv[2] ? argv[2] : "", buf);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Runs the tool with the NULL-terminated arguments, stdin fed from input (NULL: empty);
+ * as exec_tool() otherwise. */
+static int run_tool(const char *input, char **out, ...) {
+    const char *argv[16];
+    int argc = 0;
+    argv[argc++] = tool;
+    va_list ap;
+    va_start(ap, out);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && argc < 15) argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    return exec_tool(argv, input, NULL, NULL, out);
+}
+
+/* Runs "cairn-check aof path --fix", waits for its "[y/N] " question, calls between(),
+ * then answers "y". Returns the exit status; *out as for run_tool. */
+static int run_tool_answering(const char *path, void (*between)(const char *), char **out) {
+    const char *argv[] = {tool, "aof", path, "--fix", NULL};
+    return exec_tool(argv, NULL, between, path, out);
 }
 
 #define CHECK_HAS(out, needle)                                                                     \

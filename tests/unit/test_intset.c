@@ -56,16 +56,7 @@ static intset *add(intset *is, int64_t v, bool expect_added) {
 }
 
 /* Runs fn as a test and checks tracked memory comes back to where it was. */
-static void (*tracked_fn)(void);
-static void tracked(void) {
-    size_t before = cn_used_memory();
-    tracked_fn();
-    CHECK_EQ_INT(cn_used_memory(), before);
-}
-static void run(const char *name, void (*fn)(void)) {
-    tracked_fn = fn;
-    test_run(name, tracked);
-}
+static void run(const char *name, void (*fn)(void)) { test_run_tracked(name, fn, cn_used_memory); }
 
 /* ---- basics ----------------------------------------------------------------------- */
 

@@ -34,16 +34,8 @@ static uint64_t rnd(void) {
     return rng_state * 2685821657736338717ull;
 }
 
-static void (*tracked_fn)(void);
-static void tracked(void) {
-    size_t before = cn_used_memory();
-    tracked_fn();
-    CHECK_EQ_INT(cn_used_memory(), before);
-}
-static void run(const char *name, void (*fn)(void)) {
-    tracked_fn = fn;
-    test_run(name, tracked);
-}
+/* Runs fn as a test and checks tracked memory comes back to where it was. */
+static void run(const char *name, void (*fn)(void)) { test_run_tracked(name, fn, cn_used_memory); }
 
 static char *path_of(const char *name) {
     static char p[512];
