@@ -196,10 +196,13 @@ void db_set(db *d, obj *o) {
     db_key_changed(d, obj_key(o), obj_keylen(o));
 }
 
-bool db_add_loaded(db *d, obj *o) {
-    ht_position pos;
-    if (ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos)) return false;
-    ht_insert_at(d->keys, &pos, o);
+void db_prefetch(const db *d, const char *key, size_t klen, ht_position *pos) {
+    ht_prefetch(d->keys, key, klen, pos);
+}
+
+bool db_add_loaded(db *d, obj *o, ht_position *pos) {
+    if (ht_find_or_position_at(d->keys, obj_key(o), obj_keylen(o), pos)) return false;
+    ht_insert_at(d->keys, pos, o);
     if (o->has_expire) heap_push(&d->expires, o);
     return true;
 }

@@ -27,7 +27,7 @@
 
 #include "object.h"
 
-typedef struct ht ht;
+#include "../utils/ht.h"
 
 typedef struct expire_heap {
     obj **items;
@@ -70,8 +70,11 @@ void db_set(db *d, obj *o);
 /* Adds o only if the key is absent; else frees o and returns false. */
 bool db_add(db *d, obj *o);
 /* Loading a snapshot: adds o if the key is absent (taking o) and returns true;
- * false (o not taken) for a duplicate. Not a change: no dirty, no listeners. */
-bool db_add_loaded(db *d, obj *o);
+ * false (o not taken) for a duplicate. Not a change: no dirty, no listeners.
+ * pos comes from db_prefetch for o's key (a batch of prefetches, then the adds, hides
+ * the table's cache misses). */
+void db_prefetch(const db *d, const char *key, size_t klen, ht_position *pos);
+bool db_add_loaded(db *d, obj *o, ht_position *pos);
 /* Deletes the key; false if it was not there. */
 bool db_delete(db *d, const char *key, size_t klen);
 /* Sets (when >= 0) or removes (OBJ_NO_EXPIRE) the TTL. Returns o's new address. */

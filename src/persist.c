@@ -284,9 +284,43 @@ static obj *load_elements(snap_reader *r, const snap_record *rec, int64_t exp) {
     return o;
 }
 
-/* One record into the keyspace. CN_ERR with err set when the record is unusable. */
-static int load_record(snap_reader *r, const snap_record *rec, int flags, const char *path,
-                       char *err, size_t errlen) {
+/* Loaded objects wait in a small batch whose table buckets are prefetched, then go in
+ * together: the inserts' cache misses overlap instead of coming one after another. */
+#define LOAD_BATCH 16
+typedef struct load_batch {
+    int n;
+    db *d[LOAD_BATCH];
+    obj *o[LOAD_BATCH];
+    ht_position pos[LOAD_BATCH];
+} load_batch;
+
+static int load_batch_flush(load_batch *b, int flags, const char *path, char *err, size_t errlen) {
+    int rc = CN_OK;
+    for (int i = 0; i < b->n; i++) {
+        obj *o = b->o[i];
+        if (rc != CN_OK) {
+            obj_free(o);
+        } else if (db_add_loaded(b->d[i], o, &b->pos[i])) {
+            ps.last_load_keys_loaded++;
+        } else if (flags & SNAPLOAD_MERGE) {
+            db_set(b->d[i], o);
+            ps.last_load_keys_loaded++;
+        } else {
+            size_t kl = obj_keylen(o);
+            snprintf(err, errlen, "%s: duplicate key '%.*s' in database %d", path,
+                     (int)(kl > 64 ? 64 : kl), obj_key(o), b->d[i]->id);
+            obj_free(o);
+            rc = CN_ERR;
+        }
+    }
+    b->n = 0;
+    return rc;
+}
+
+/* One record into the keyspace (through the batch). CN_ERR with err set when the
+ * record is unusable. */
+static int load_record(snap_reader *r, const snap_record *rec, int flags, load_batch *b,
+                       const char *path, char *err, size_t errlen) {
     db *d = db_get((int)rec->db);
     if (!d) {
         snprintf(err, errlen, "%s: offset %llu: database %u out of range (databases is %d)",
@@ -339,18 +373,11 @@ static int load_record(snap_reader *r, const snap_record *rec, int flags, const 
                  (unsigned long long)snap_read_offset(r), why);
         return CN_ERR;
     }
-    if (!db_add_loaded(d, o)) {
-        if (!(flags & SNAPLOAD_MERGE)) {
-            snprintf(err, errlen, "%s: offset %llu: duplicate key '%.*s'", path,
-                     (unsigned long long)snap_read_offset(r), (int)(rec->klen > 64 ? 64 : rec->klen),
-                     rec->key);
-            obj_free(o);
-            return CN_ERR;
-        }
-        db_set(d, o);
-    }
-    ps.last_load_keys_loaded++;
-    return CN_OK;
+    int i = b->n++;
+    b->d[i] = d;
+    b->o[i] = o;
+    db_prefetch(d, obj_key(o), obj_keylen(o), &b->pos[i]);
+    return b->n == LOAD_BATCH ? load_batch_flush(b, flags, path, err, errlen) : CN_OK;
 }
 
 int persist_snapshot_load(const char *path, int flags, bool *missing, char *err, size_t errlen) {
@@ -364,13 +391,24 @@ int persist_snapshot_load(const char *path, int flags, bool *missing, char *err,
     if (!r) return CN_ERR;
     ps.last_load_keys_loaded = ps.last_load_keys_expired = 0;
     if (!ps.loading_total) ps.loading_total = snap_read_file_size(r); /* loading the file alone */
+    /* Size each table once from the header's counts instead of rehashing as it grows.
+     * The counts are only proven at the end: a hostile header cannot make us allocate
+     * for more keys than a file of this size could plausibly hold. */
+    const snap_header *h = snap_read_header(r);
+    uint64_t plausible = snap_read_file_size(r) * 64;
+    for (uint32_t i = 0; i < h->ndbs; i++) {
+        db *d = db_get((int)h->dbs[i].db);
+        uint64_t n = h->dbs[i].keys < plausible ? h->dbs[i].keys : plausible;
+        if (d && db_size(d) == 0) ht_expand(d->keys, (size_t)n);
+    }
     uint64_t base = ps.loading_done;
     snap_record rec;
     snap_status s;
     int rc = CN_OK;
     unsigned long n = 0;
+    load_batch batch = {0};
     while ((s = snap_read_next(r, &rec)) == SNAP_OK) {
-        if (load_record(r, &rec, flags, path, err, errlen) != CN_OK) {
+        if (load_record(r, &rec, flags, &batch, path, err, errlen) != CN_OK) {
             rc = CN_ERR;
             break;
         }
@@ -382,6 +420,8 @@ int persist_snapshot_load(const char *path, int flags, bool *missing, char *err,
         snprintf(err, errlen, "%s", snap_read_error(r));
         rc = CN_ERR;
     }
+    if (rc == CN_OK) rc = load_batch_flush(&batch, flags, path, err, errlen);
+    else load_batch_flush(&batch, flags, path, NULL, 0); /* emptied with the rest below */
     ps.loading_done = base + snap_read_file_offset(r);
     snap_read_close(r);
     if (rc != CN_OK) flush_all_dbs();

@@ -415,13 +415,23 @@ void *ht_find(ht *t, const void *key, size_t len) {
     return ref ? *ref : NULL;
 }
 
-void **ht_find_or_position(ht *t, const void *key, size_t len, ht_position *pos) {
-    uint64_t h = hash_bytes(key, len);
-    pos->hash = h;
+void **ht_find_or_position_at(ht *t, const void *key, size_t len, ht_position *pos) {
     step_if_rehashing(t);
     found f;
-    if (!lookup(t, h, key, len, &f)) return NULL;
+    if (!lookup(t, pos->hash, key, len, &f)) return NULL;
     return &f.b->slot[f.s];
+}
+
+void **ht_find_or_position(ht *t, const void *key, size_t len, ht_position *pos) {
+    pos->hash = hash_bytes(key, len);
+    return ht_find_or_position_at(t, key, len, pos);
+}
+
+void ht_prefetch(const ht *t, const void *key, size_t len, ht_position *pos) {
+    uint64_t h = hash_bytes(key, len);
+    pos->hash = h;
+    for (int i = 0; i < 2; i++)
+        if (t->tab[i]) __builtin_prefetch(&t->tab[i][h & mask_of(t, i)]);
 }
 
 void ht_insert_at(ht *t, const ht_position *pos, void *entry) {

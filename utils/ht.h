@@ -98,6 +98,12 @@ typedef struct ht_position {
 } ht_position;
 void **ht_find_or_position(ht *t, const void *key, size_t len, ht_position *pos);
 void ht_insert_at(ht *t, const ht_position *pos, void *entry);
+/* Batched lookups (loading a snapshot): ht_prefetch hashes key into pos and prefetches
+ * its bucket; ht_find_or_position_at, called soon after for the same key with no
+ * change to t in between other than finds and inserts of the same batch, is
+ * ht_find_or_position without the hashing and, mostly, without the cache miss. */
+void ht_prefetch(const ht *t, const void *key, size_t len, ht_position *pos);
+void **ht_find_or_position_at(ht *t, const void *key, size_t len, ht_position *pos);
 
 /* Unlinks and returns the entry (no destructor; the caller owns it), NULL if absent. */
 void *ht_pop(ht *t, const void *key, size_t len);

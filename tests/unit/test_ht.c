@@ -172,6 +172,46 @@ static void t_basic(void) {
     destroyed_free();
 }
 
+/* Batched adds as a snapshot load does them: prefetch a batch, then find-or-insert
+ * each at its position, across growth and with duplicates inside one batch. */
+static void t_prefetch_batches(void) {
+    ht *t = ht_create(&type_nodestroy);
+    enum { N = 20000, B = 16 };
+    entry *batch[B];
+    ht_position pos[B];
+    size_t added = 0, dups = 0;
+    for (uint32_t base = 0; base < N; base += B) {
+        for (int i = 0; i < B; i++) {
+            /* every 7th entry repeats an id of the same batch or of an earlier one */
+            uint32_t id = (base + (uint32_t)i) % 7 == 6 ? base + (uint32_t)i / 2 : base + (uint32_t)i;
+            batch[i] = new_entry(id);
+            ht_prefetch(t, batch[i]->key, batch[i]->len, &pos[i]);
+        }
+        for (int i = 0; i < B; i++) {
+            void **ref = ht_find_or_position_at(t, batch[i]->key, batch[i]->len, &pos[i]);
+            if (ref) {
+                CHECK_EQ_INT(((entry *)*ref)->id, batch[i]->id);
+                cn_free(batch[i]);
+                dups++;
+            } else {
+                ht_insert_at(t, &pos[i], batch[i]);
+                added++;
+            }
+        }
+    }
+    CHECK_EQ_INT(ht_size(t), added);
+    CHECK(dups > N / 10); /* the duplicate path was taken, often */
+    for (uint32_t id = 0; id < N; id++) {
+        entry *e = find_id(t, id);
+        if (e) CHECK_EQ_INT(e->id, id);
+    }
+    ht_iter it;
+    ht_iter_init(&it, t);
+    for (void *e; (e = ht_iter_next(&it)) != NULL;) cn_free(e);
+    ht_iter_deinit(&it);
+    ht_destroy(t);
+}
+
 static void report_overhead(ht *t, size_t n) {
     size_t during = ht_is_rehashing(t) ? ht_mem_usage(t) : 0;
     finish_rehash(t);
@@ -793,6 +833,7 @@ int main(void) {
     }
     hash_set_seed(seed);
     test_run("basic", t_basic);
+    test_run("prefetched batches of finds and inserts", t_prefetch_batches);
     test_run("1M binary keys, memory per entry", t_million);
     test_run("random ops against a model", t_model_random_ops);
     test_run("ops during rehash", t_ops_during_rehash);
