@@ -399,7 +399,7 @@ int persist_snapshot_load(const char *path, int flags, bool *missing, char *err,
     for (uint32_t i = 0; i < h->ndbs; i++) {
         db *d = db_get((int)h->dbs[i].db);
         uint64_t n = h->dbs[i].keys < plausible ? h->dbs[i].keys : plausible;
-        if (d && db_size(d) == 0) ht_expand(d->keys, (size_t)n);
+        if (d && db_size(d) == 0) ht_reserve(d->keys, (size_t)n);
     }
     uint64_t base = ps.loading_done;
     snap_record rec;

@@ -368,9 +368,18 @@ bool ht_rehash_us(ht *t, long us) {
 
 bool ht_is_rehashing(const ht *t) { return rehashing(t); }
 
-void ht_expand(ht *t, size_t n) {
+static void expand_to(ht *t, uint8_t e);
+
+void ht_expand(ht *t, size_t n) { expand_to(t, exp_for(n)); }
+
+void ht_reserve(ht *t, size_t n) {
+    uint8_t e = 0;
+    while (((size_t)SLOTS << e) * GROW_FILL_PCT < n * 100 && e < 8 * sizeof(size_t) - 8) e++;
+    expand_to(t, e);
+}
+
+static void expand_to(ht *t, uint8_t e) {
     if (rehashing(t)) return;
-    uint8_t e = exp_for(n);
     if (!t->tab[0]) {
         t->tab[0] = alloc_buckets(e);
         t->exp[0] = e;

@@ -173,6 +173,10 @@ bool ht_is_rehashing(const ht *t);
 /* Prepares for `n` entries in total: starts a resize to the size that holds n at
  * <= 50% fill if that is larger than now (loading a snapshot). No-op while rehashing. */
 void ht_expand(ht *t, size_t n);
+/* Prepares for exactly n entries: the smallest size that holds n without growing
+ * (fuller than ht_expand leaves it, as full as adding them one by one could: loading
+ * a snapshot whose key count is known). No-op while rehashing. */
+void ht_reserve(ht *t, size_t n);
 
 /* Bytes of table memory: the struct, bucket arrays and child buckets, not entries. */
 size_t ht_mem_usage(const ht *t);

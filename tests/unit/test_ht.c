@@ -212,6 +212,35 @@ static void t_prefetch_batches(void) {
     ht_destroy(t);
 }
 
+/* ht_reserve(n): n entries then go in without a resize, in no more buckets than
+ * adding them one by one ends with, and fewer than ht_expand(n) takes. */
+static void t_reserve(void) {
+    enum { N = 150000 }; /* 80% of 32768 buckets holds it; 50% needs 65536 */
+    ht *grown = ht_create(&type_nodestroy), *reserved = ht_create(&type_nodestroy),
+       *expanded = ht_create(&type_nodestroy);
+    ht_reserve(reserved, N);
+    ht_expand(expanded, N);
+    size_t before = ht_buckets(reserved);
+    for (uint32_t id = 0; id < N; id++) {
+        ht_add(grown, new_entry(id));
+        ht_add(reserved, new_entry(id));
+    }
+    finish_rehash(grown);
+    CHECK(!ht_is_rehashing(reserved));
+    CHECK_EQ_INT(ht_buckets(reserved), before);
+    CHECK(ht_buckets(reserved) <= ht_buckets(grown));
+    CHECK(ht_buckets(reserved) < ht_buckets(expanded));
+    for (ht *t = grown; t; t = t == grown ? reserved : NULL) {
+        ht_iter it;
+        ht_iter_init(&it, t);
+        for (void *e; (e = ht_iter_next(&it)) != NULL;) cn_free(e);
+        ht_iter_deinit(&it);
+    }
+    ht_destroy(grown);
+    ht_destroy(reserved);
+    ht_destroy(expanded);
+}
+
 static void report_overhead(ht *t, size_t n) {
     size_t during = ht_is_rehashing(t) ? ht_mem_usage(t) : 0;
     finish_rehash(t);
@@ -834,6 +863,7 @@ int main(void) {
     hash_set_seed(seed);
     test_run("basic", t_basic);
     test_run("prefetched batches of finds and inserts", t_prefetch_batches);
+    test_run("ht_reserve sizes for exactly n", t_reserve);
     test_run("1M binary keys, memory per entry", t_million);
     test_run("random ops against a model", t_model_random_ops);
     test_run("ops during rehash", t_ops_during_rehash);
