@@ -50,9 +50,12 @@ cpu_ns() { # pid: nanoseconds on CPU, all threads
 }
 rss_bytes() { awk '/^VmRSS:/ {print $2 * 1024}' /proc/"$1"/status; }
 
+# Persistence off on both sides outside the persistence section: Cairn's default save
+# rules would fork a BGSAVE in the middle of a run, and a SIGTERM would save, so the
+# next start in the same directory would load the previous dataset.
 PORT_C=$((21000 + RANDOM % 20000))
 PORT_R=$((PORT_C + 1))
-start cairn "$CAIRN" $PORT_C; PID_C=$started
+start cairn "$CAIRN" $PORT_C --save "" --appendonly no; PID_C=$started
 start redis "$REDIS" $PORT_R --save "" --appendonly no; PID_R=$started
 
 # One redis-benchmark run; prints "rps p50 p99 cpu_us_per_req".
@@ -68,6 +71,12 @@ run_one() { # port pid test pipeline n
 
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
+# A test runs only when Cairn has its command (lrange_100 needs lrange and lpush).
+supported() { # test name
+    local cmd=${1%%_*}
+    redis-cli -p $PORT_C command info "$cmd" | grep -q .
+}
+
 if want throughput; then
 printf '\nCairn vs redis-server %s, %d clients, random keys, %d rounds (medians)\n\n' \
     "$("$REDIS" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" $CLIENTS $ROUNDS
@@ -75,12 +84,6 @@ printf '| %-16s | %11s | %11s | %6s | %9s | %9s | %9s | %9s | %8s | %8s | %6s |\
     test "cairn rps" "redis rps" ratio "cairn p50" "redis p50" "cairn p99" "redis p99" \
     "cairn us" "redis us" "cpu"
 printf '|%s|\n' "------------------|-------------|-------------|--------|-----------|-----------|-----------|-----------|----------|----------|--------"
-
-# A test runs only when Cairn has its command (lrange_100 needs lrange and lpush).
-supported() { # test name
-    local cmd=${1%%_*}
-    redis-cli -p $PORT_C command info "$cmd" | grep -q .
-}
 
 for P in 1 16; do
     n=$N_P1
@@ -147,7 +150,7 @@ per_element() { # port pid file -> bytes per element
 
 restart_pair() {
     kill $PID_C $PID_R 2>/dev/null; wait $PID_C $PID_R 2>/dev/null
-    start cairn "$CAIRN" $PORT_C; PID_C=$started
+    start cairn "$CAIRN" $PORT_C --save "" --appendonly no; PID_C=$started
     start redis "$REDIS" $PORT_R --save "" --appendonly no; PID_R=$started
 }
 
@@ -183,4 +186,241 @@ if [ -n "${CB[string_ttl]:-}" ]; then
 fi
 echo
 echo "ratio: Cairn / Redis (below 1 means Cairn uses less)."
+fi
+
+# ------------------------------------------------------------------ persistence
+# The same PKEYS keys (key:%012d, redis-benchmark's names for -r 1000000, so its
+# writer overwrites them) with 100-byte values, loaded with redis-cli --pipe into a
+# fresh pair of servers in fresh directories on the same filesystem, per dataset:
+#  - json:   session-like JSON objects (random ids, hex token, time, address; space
+#            padded to 100 bytes): compressible, as real caches often are;
+#  - random: base64 of /dev/urandom (6 bits of entropy per byte): near incompressible.
+# SAVE time (wall, includes both servers' fsync), file size, restart to ready (exec until
+# PING answers PONG rather than -LOADING; the file is in the page cache), and peak
+# memory during a BGSAVE while redis-benchmark overwrites random keys of the keyspace
+# (-P 1, 50 clients): the Pss of parent + child (smaps_rollup, so shared pages count
+# once) sampled every 20 ms, plus INFO's rdb_last_cow_size. The child inherits core 0.
+# AOF lines: SET with 100-byte values on empty servers with appendonly yes and the
+# given appendfsync, auto rewrite off on both (a rewrite would fork mid-run); AROUNDS
+# short interleaved rounds, as fsync latency on a shared disk comes and goes.
+PKEYS=${PKEYS:-1000000}
+PROUNDS=${PROUNDS:-3}
+BGROUNDS=${BGROUNDS:-3}
+PDATA=${PDATA:-json random}
+AROUNDS=${AROUNDS:-5}
+N_AOF_P1=${N_AOF_P1:-50000}
+N_AOF_P16=${N_AOF_P16:-300000}
+
+gen_persist() { # json|random -> RESP on stdout
+    if [ "$1" = random ]; then
+        head -c $((PKEYS * 75)) /dev/urandom | base64 -w 100 |
+            awk '{printf "*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$100\r\n%s\r\n", NR - 1, $0}'
+        return
+    fi
+    awk -v n="$PKEYS" 'BEGIN {
+        srand(42); split("member admin guest premium", roles, " ")
+        for (i = 0; i < n; i++) {
+            v = sprintf("{\"uid\":%d,\"sid\":\"%08x%08x\",\"role\":\"%s\",\"ts\":%d,\"ip\":\"10.%d.%d.%d\"",
+                1000000 + int(rand() * 9000000), int(rand() * 4294967296), int(rand() * 4294967296),
+                roles[1 + int(rand() * 4)], 1700000000 + int(rand() * 2592000),
+                int(rand() * 256), int(rand() * 256), int(rand() * 256))
+            while (length(v) < 99) v = v " "
+            printf "*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$100\r\n%s}\r\n", i, v
+        }
+    }'
+}
+
+stop_server() { # port pid
+    redis-cli -p "$1" shutdown nosave >/dev/null 2>&1
+    wait "$2" 2>/dev/null
+}
+
+# start_ready name binary port [args]: like start, and sets $ready to the seconds from
+# exec to the first PONG (polled back to back from the client core).
+start_ready() {
+    local name=$1 bin=$2 port=$3 t0 t1 i=0
+    shift 3
+    mkdir -p "$dir/$name"
+    t0=$(date +%s%N)
+    (cd "$dir/$name" && exec taskset -c $CORE_SERVER "$bin" --port "$port" --bind 127.0.0.1 "$@" \
+        >>"$dir/$name.log" 2>&1) &
+    started=$!
+    pids+=("$started")
+    until [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ]; do
+        i=$((i + 1))
+        if ! kill -0 $started 2>/dev/null || [ $i -gt 30000 ]; then
+            echo "$name did not start:"; cat "$dir/$name.log"; exit 1
+        fi
+    done
+    t1=$(date +%s%N)
+    ready=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
+}
+
+info_field() { redis-cli -p "$1" info persistence | tr -d '\r' | awk -F: -v k="$2" '$1 == k {print $2}'; }
+
+pss_kb=0
+read_pss() { # pid -> $pss_kb (0 if gone)
+    local k v rest
+    pss_kb=0
+    { while read -r k v rest; do
+        [ "$k" = Pss: ] && { pss_kb=$v; break; }
+    done </proc/"$1"/smaps_rollup; } 2>/dev/null
+}
+
+# bgsave_peak port pid: BGSAVE under a write load; prints "pss_before_MiB peak_MiB cow_MiB secs".
+bgsave_peak() {
+    local port=$1 pid=$2 wpid kids base peak=0 sum t0 t1 seen=0 k
+    timeout 120 redis-benchmark -p "$port" -c 50 -n 100000000 -r 1000000 -d 100 -t set -q \
+        >/dev/null 2>&1 &
+    wpid=$!
+    sleep 1
+    read_pss "$pid"; base=$pss_kb
+    t0=$(date +%s%N)
+    redis-cli -p "$port" bgsave >/dev/null
+    while :; do
+        kids=""
+        read -r kids </proc/"$pid"/task/"$pid"/children 2>/dev/null
+        read_pss "$pid"; sum=$pss_kb
+        for k in $kids; do read_pss "$k"; sum=$((sum + pss_kb)); done
+        [ $sum -gt $peak ] && peak=$sum
+        if [ -n "$kids" ]; then seen=1
+        elif [ $seen = 1 ] || [ "$(info_field "$port" rdb_bgsave_in_progress)" = 0 ]; then break
+        fi
+        sleep 0.02
+    done
+    until [ "$(info_field "$port" rdb_bgsave_in_progress)" = 0 ]; do sleep 0.02; done
+    t1=$(date +%s%N)
+    kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
+    awk -v b="$base" -v p="$peak" -v c="$(info_field "$port" rdb_last_cow_size)" -v t=$((t1 - t0)) \
+        'BEGIN {printf "%.1f %.1f %.1f %.2f\n", b / 1024, p / 1024, c / 1048576, t / 1e9}'
+}
+
+# prow label cairn redis better(lower|higher) target [ratio]: a row; ratio > 1 = Cairn
+# ahead, computed from the two values unless given (a median of per-round ratios).
+prow() {
+    awk -v l="$1" -v c="$2" -v r="$3" -v d="$4" -v t="$5" -v q="${6:-}" 'BEGIN {
+        if (q != "") { printf "| %-46s | %10s | %10s | %6.2f | %6s |\n", l, c, r, q, t; exit }
+        q = 0
+        if (d == "lower" && c > 0) q = r / c
+        if (d == "higher" && r > 0) q = c / r
+        printf "| %-46s | %10s | %10s | %6.2f | %6s |\n", l, c, r, q, t
+    }'
+}
+
+if want persistence; then
+    kill $PID_C $PID_R 2>/dev/null; wait $PID_C $PID_R 2>/dev/null
+    taskset -cp $CORE_CLIENT $$ >/dev/null # this script and its clients: the client core
+    PORT_PC=$((PORT_C + 2)); PORT_PR=$((PORT_C + 3))
+    base_args=(--save "" --appendonly no)
+    printf '\nPersistence: %d keys (16-byte names) x 100-byte values, %s (%s on %s);\n' \
+        "$PKEYS" "$dir" "$(df -T "$dir" | awk 'NR == 2 {print $2}')" "$(df "$dir" | awk 'NR == 2 {print $1}')"
+    printf 'medians of %d interleaved rounds (BGSAVE: %d, AOF: %d)\n' $PROUNDS $BGROUNDS $AROUNDS
+    printf 'ratio > 1 means Cairn is ahead: Redis/Cairn for times, sizes and memory, Cairn/Redis for rates\n\n'
+    printf '| %-46s | %10s | %10s | %6s | %6s |\n' measure cairn redis ratio target
+    printf '|%s|\n' "------------------------------------------------|------------|------------|--------|--------"
+    for data in $PDATA; do
+        gen_persist "$data" >"$dir/persist.resp"
+        rm -rf "$dir/pc-$data" "$dir/pr-$data"
+        start pc-$data "$CAIRN" $PORT_PC "${base_args[@]}"; PC=$started
+        start pr-$data "$REDIS" $PORT_PR "${base_args[@]}"; PR=$started
+        redis-cli -p $PORT_PC --pipe <"$dir/persist.resp" >/dev/null
+        redis-cli -p $PORT_PR --pipe <"$dir/persist.resp" >/dev/null
+        rm -f "$dir/persist.resp"
+        : >"$dir/save_c"; : >"$dir/save_r"; : >"$dir/save_q"
+        : >"$dir/ready_c"; : >"$dir/ready_r"; : >"$dir/ready_q"
+        timed_save() { # port -> seconds
+            local t0 t1
+            t0=$(date +%s%N); redis-cli -p "$1" save >/dev/null; t1=$(date +%s%N)
+            awk -v d=$((t1 - t0)) 'BEGIN {printf "%.3f\n", d / 1e9}'
+        }
+        for round in $(seq 1 $PROUNDS); do
+            if [ $((round % 2)) = 1 ]; then c=$(timed_save $PORT_PC); r=$(timed_save $PORT_PR)
+            else r=$(timed_save $PORT_PR); c=$(timed_save $PORT_PC); fi
+            echo $c >>"$dir/save_c"; echo $r >>"$dir/save_r"
+            awk -v c=$c -v r=$r 'BEGIN {print r / c}' >>"$dir/save_q"
+        done
+        size_c=$(stat -c %s "$dir/pc-$data/dump.csnap"); size_r=$(stat -c %s "$dir/pr-$data/dump.rdb")
+        keys_c=$(redis-cli -p $PORT_PC dbsize); keys_r=$(redis-cli -p $PORT_PR dbsize)
+        for round in $(seq 1 $PROUNDS); do
+            stop_server $PORT_PC $PC; stop_server $PORT_PR $PR
+            if [ $((round % 2)) = 1 ]; then
+                start_ready pc-$data "$CAIRN" $PORT_PC "${base_args[@]}"; PC=$started; c=$ready
+                start_ready pr-$data "$REDIS" $PORT_PR "${base_args[@]}"; PR=$started; r=$ready
+            else
+                start_ready pr-$data "$REDIS" $PORT_PR "${base_args[@]}"; PR=$started; r=$ready
+                start_ready pc-$data "$CAIRN" $PORT_PC "${base_args[@]}"; PC=$started; c=$ready
+            fi
+            echo $c >>"$dir/ready_c"; echo $r >>"$dir/ready_r"
+            awk -v c=$c -v r=$r 'BEGIN {print r / c}' >>"$dir/ready_q"
+        done
+        [ "$(redis-cli -p $PORT_PC dbsize)" = "$keys_c" ] && [ "$keys_c" = "$PKEYS" ] ||
+            echo "warning: cairn has $(redis-cli -p $PORT_PC dbsize) keys after restart, expected $PKEYS"
+        [ "$(redis-cli -p $PORT_PR dbsize)" = "$keys_r" ] ||
+            echo "warning: redis has $(redis-cli -p $PORT_PR dbsize) keys after restart, expected $keys_r"
+        : >"$dir/bg_c"; : >"$dir/bg_r"
+        for round in $(seq 1 $BGROUNDS); do
+            if [ $((round % 2)) = 1 ]; then
+                bgsave_peak $PORT_PC $PC >>"$dir/bg_c"; bgsave_peak $PORT_PR $PR >>"$dir/bg_r"
+            else
+                bgsave_peak $PORT_PR $PR >>"$dir/bg_r"; bgsave_peak $PORT_PC $PC >>"$dir/bg_c"
+            fi
+        done
+        bg() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
+        prow "SAVE time (s), $data" "$(median <"$dir/save_c")" "$(median <"$dir/save_r")" lower ">= 1" \
+            "$(median <"$dir/save_q")"
+        prow "snapshot size (MiB), $data" \
+            "$(awk -v s=$size_c 'BEGIN {printf "%.1f", s / 1048576}')" \
+            "$(awk -v s=$size_r 'BEGIN {printf "%.1f", s / 1048576}')" lower ">= 2"
+        prow "restart to ready (s), $data" "$(median <"$dir/ready_c")" "$(median <"$dir/ready_r")" lower ">= 2" \
+            "$(median <"$dir/ready_q")"
+        prow "Pss before BGSAVE (MiB), $data" "$(bg bg_c 1)" "$(bg bg_r 1)" lower "-"
+        prow "peak Pss parent+child in BGSAVE (MiB), $data" "$(bg bg_c 2)" "$(bg bg_r 2)" lower "-"
+        prow "rdb_last_cow_size (MiB), $data" "$(bg bg_c 3)" "$(bg bg_r 3)" lower "-"
+        prow "BGSAVE under writes (s), $data" "$(bg bg_c 4)" "$(bg bg_r 4)" lower "-"
+        stop_server $PORT_PC $PC; stop_server $PORT_PR $PR
+        rm -rf "$dir/pc-$data" "$dir/pr-$data"
+    done
+
+    # AOF: SET throughput per appendfsync policy, -P 1 (with server CPU per request)
+    # and -P 16, interleaved rounds on one fresh pair per policy.
+    for pol in everysec always; do
+        aof_args=(--save "" --appendonly yes --appendfsync $pol --auto-aof-rewrite-percentage 0)
+        rm -rf "$dir/ac-$pol" "$dir/ar-$pol"
+        start ac-$pol "$CAIRN" $PORT_PC "${aof_args[@]}"; PC=$started
+        start ar-$pol "$REDIS" $PORT_PR "${aof_args[@]}"; PR=$started
+        for P in 1 16; do
+            n=$N_AOF_P1
+            [ $P -gt 1 ] && n=$N_AOF_P16
+            : >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
+            for round in $(seq 1 $AROUNDS); do
+                if [ $((round % 2)) = 1 ]; then
+                    c=$(BENCH_ARGS="-d 100" run_one $PORT_PC $PC set $P $n); r=$(BENCH_ARGS="-d 100" run_one $PORT_PR $PR set $P $n)
+                else
+                    r=$(BENCH_ARGS="-d 100" run_one $PORT_PR $PR set $P $n); c=$(BENCH_ARGS="-d 100" run_one $PORT_PC $PC set $P $n)
+                fi
+                echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
+                echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
+                echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
+            done
+            col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
+            printf '| %-46s | %10.0f | %10.0f | %6.2f | %6s |\n' "SET -P $P rps, appendfsync $pol" \
+                "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" ">= 1"
+            [ $P = 1 ] && printf '| %-46s | %10.2f | %10.2f | %6.2f | %6s |\n' \
+                "SET -P 1 server CPU us/request, $pol" \
+                "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")" "-"
+        done
+        stop_server $PORT_PC $PC; stop_server $PORT_PR $PR
+        rm -rf "$dir/ac-$pol" "$dir/ar-$pol"
+    done
+    cat <<'TXT'
+
+json: session-like JSON objects (compressible); random: base64 of /dev/urandom (75 of
+its 100 bytes are entropy, so no codec gets below ~72 MiB). Sizes are exact; times and
+rates are medians, and ratios medians of per-round ratios. Restart to ready is exec to
+the first PONG, with the file in the page cache. BGSAVE rows: redis-benchmark
+overwrites random keys (-P 1, 50 clients, values 'xxx...') throughout; Pss counts
+shared pages once. Targets (the issue): snapshot at most half Redis's RDB, saved no
+slower, loaded at least twice as fast, AOF throughput at least Redis's. -P 1 rows are
+bound by redis-benchmark (see above): judge them on server CPU per request.
+TXT
 fi
