@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "utils/alloc.h"
+#include "utils/fs.h"
 #include "utils/sbuf.h"
 
 #define MAGIC        "cairn-aof-manifest"
@@ -550,13 +551,10 @@ aof_status aof_manifest_save(const char *dir, const char *name, const aof_manife
     tmp_made = false;
     /* The rename is durable once the directory is. Past this point the new manifest is
      * in place: an error here is reported, but the switch has happened. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0 || fsync(dfd) != 0) {
+    if (fs_sync_dir(dir) != 0) {
         seterr(err, errlen, "fsync directory %s: %s", dir, strerror(errno));
-        if (dfd >= 0) close(dfd);
         goto out;
     }
-    close(dfd);
     st = AOF_OK;
 out:
     if (fd >= 0) close(fd);

@@ -17,6 +17,7 @@
 #include "format.h"
 #include "snapshot.h"
 #include "utils/alloc.h"
+#include "utils/fs.h"
 #include "utils/xxhash.h"
 
 #define WBUF_CAP (128 * 1024) /* raw bytes per codec call */
@@ -370,16 +371,6 @@ static bool db_close(snap_writer *w) {
     return true;
 }
 
-static int fsync_dir(const char *dir) {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    int e = errno;
-    close(fd);
-    errno = e;
-    return rc;
-}
-
 snap_status snap_write_end(snap_writer *w, uint64_t *bytes_out) {
     if (!w->failed && w->in_elems) w_fail(w, "snap_write_end inside an elements record");
     if (!w->failed && db_close(w) && w->next_db != w->ndbs)
@@ -409,7 +400,7 @@ snap_status snap_write_end(snap_writer *w, uint64_t *bytes_out) {
         w->fd = -1;
         if (!w->failed && rename(w->tmp_path, w->path) != 0)
             w_fail(w, "rename to %s: %s", w->path, strerror(errno));
-        if (!w->failed && fsync_dir(w->dir) != 0) {
+        if (!w->failed && fs_sync_dir(w->dir) != 0) {
             /* The new file is in place; only its durability is in doubt. */
             w_fail(w, "fsync of directory %s: %s", w->dir, strerror(errno));
             if (bytes_out) *bytes_out = w->written;

@@ -103,7 +103,7 @@ static void expire_propagate(client *c, int64_t when, bool rewrite) {
         propagate_instead(c, 2, argv, lens);
         return;
     }
-    if (!rewrite) return;
+    if (!rewrite || !propagating()) return;
     char ms[NUM_LL_MAX_CHARS];
     const char **argv = cn_malloc(sizeof(char *) * (size_t)c->argc);
     size_t *lens = cn_malloc(sizeof(size_t) * (size_t)c->argc);

@@ -698,14 +698,16 @@ static void cmd_smembers(client *c) {
  * Cairn has no transactions and logs one SREM, which replays the same and is
  * atomic in the file. */
 
-/* The members an SPOP removed, for its log entry. */
+/* The members an SPOP removed, for its log entry (collected only while propagating). */
 typedef struct spop_log {
+    bool on;      /* propagating(): else nothing is collected or logged */
     sbuf bytes;   /* the members back to back */
     size_t *ends; /* each member's end offset in bytes */
     size_t n, cap;
 } spop_log;
 
 static void spop_log_add(spop_log *l, const char *s, size_t len) {
+    if (!l->on) return;
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 16;
         l->ends = cn_realloc(l->ends, l->cap * sizeof(size_t));
@@ -721,6 +723,7 @@ static void spop_log_add_ll(spop_log *l, long long v) {
 
 /* Propagates SREM key <the members> and frees l. */
 static void spop_log_propagate(client *c, spop_log *l) {
+    if (!l->on) return;
     size_t argc = l->n + 2;
     const char **argv = cn_malloc(argc * sizeof(char *));
     size_t *lens = cn_malloc(argc * sizeof(size_t));
@@ -770,7 +773,7 @@ static void setv_pop_random_reply(client *c, setv *v, spop_log *log) {
 static void spop_some(client *c, obj *o, size_t count) {
     setv v = setv_of(o);
     size_t size = setv_len(v);
-    spop_log log = {0};
+    spop_log log = {.on = propagating()};
     reply_set(c, (long)count);
     if (v.enc != OBJ_ENC_HASHTABLE || (size - count) * 5 > count) {
         /* Small sets, or few of a big one: pick and remove one at a time. */
@@ -816,7 +819,7 @@ static void cmd_spop(client *c) {
             return;
         }
         setv v = setv_of(o);
-        spop_log log = {0};
+        spop_log log = {.on = propagating()};
         setv_pop_random_reply(c, &v, &log);
         setv_store(o, v);
         if (setv_len(v) == 0) db_delete(c->db, c->argv[1], c->argvlen[1]);

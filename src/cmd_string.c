@@ -251,9 +251,13 @@ static void cmd_set(client *c) {
      * the command without its GET words (every one); else the command as it is. */
     if (expire_arg) {
         propagate_set_pxat(c, val, vlen, when);
-    } else if (flags & SETOPT_GET) {
-        const char **argv = cn_malloc(sizeof(char *) * (size_t)c->argc);
-        size_t *lens = cn_malloc(sizeof(size_t) * (size_t)c->argc);
+    } else if ((flags & SETOPT_GET) && propagating()) {
+        /* On the stack: a SET has a handful of words (more only if GET repeats). */
+        const char *argv_buf[16];
+        size_t lens_buf[16];
+        bool heap = c->argc > 16;
+        const char **argv = heap ? cn_malloc(sizeof(char *) * (size_t)c->argc) : argv_buf;
+        size_t *lens = heap ? cn_malloc(sizeof(size_t) * (size_t)c->argc) : lens_buf;
         int n = 0;
         for (int j = 0; j < c->argc; j++) {
             if (j >= 3 && arg_is(c, j, "get")) continue;
@@ -261,8 +265,10 @@ static void cmd_set(client *c) {
             lens[n++] = c->argvlen[j];
         }
         propagate_instead(c, n, argv, lens);
-        cn_free(argv);
-        cn_free(lens);
+        if (heap) {
+            cn_free(argv);
+            cn_free(lens);
+        }
     }
 }
 

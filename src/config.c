@@ -18,6 +18,7 @@
 
 #include "../resp/reader.h"
 #include "../utils/alloc.h"
+#include "../utils/fs.h"
 #include "../utils/glob.h"
 #include "../utils/log.h"
 #include "../utils/num.h"
@@ -1096,11 +1097,7 @@ static int write_atomically(const char *path, const char *content, size_t len, c
     if (slash == path) sbuf_cat(&dir, "/");
     else if (slash) sbuf_catlen(&dir, path, (size_t)(slash - path));
     else sbuf_cat(&dir, ".");
-    int dfd = open(dir.buf, O_RDONLY | O_DIRECTORY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
+    fs_sync_dir(dir.buf);
     sbuf_free(&dir);
     return CN_OK;
 }

@@ -18,6 +18,7 @@
 #include "../aof/aof.h"
 #include "../snapshot/snapshot.h"
 #include "../utils/clock.h"
+#include "../utils/fs.h"
 #include "../utils/ht.h"
 #include "../utils/intset.h"
 #include "../utils/listpack.h"
@@ -60,8 +61,8 @@ static struct {
     aof_manifest man;    /* the manifest on disk (or, while manifest_pending, to be) */
     bool manifest_pending; /* enabled at run time: no manifest until the first base exists */
     int selected_db;     /* db of the last command appended to the current file; -1 */
-    int last_write_status;
-    int last_write_errno;
+    int last_write_errno; /* 0 while the AOF is written fine */
+    char write_error_reply[128]; /* -MISCONF text for last_write_errno */
     long long rewrite_base_size; /* AOF size after the last rewrite (auto rewrite) */
     long long size_at_open;      /* bytes of the AOF files when the writer opened */
     long long written_at_open;   /* the writer's `written` counter then */
@@ -96,17 +97,13 @@ static void aof_path(char *out, size_t len, const char *name) {
     snprintf(out, len, "%s/%s", aof_dir(), name);
 }
 
-static bool manifest_name(char *out, size_t len) {
-    return aof_manifest_filename(server.aof_filename, out, len);
+/* aof-use-rdb-preamble: the format new base files are written in. */
+static int aof_base_type_configured(void) {
+    return server.aof_use_snapshot_base ? AOF_BASE_SNAPSHOT : AOF_BASE_RESP;
 }
 
-/* fsync()s a directory so that a rename or a new file in it survives a crash. */
-static int fsync_dir(const char *dir) {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return CN_ERR;
-    int rc = fsync(fd);
-    close(fd);
-    return rc == 0 ? CN_OK : CN_ERR;
+static bool manifest_name(char *out, size_t len) {
+    return aof_manifest_filename(server.aof_filename, out, len);
 }
 
 static long long file_size(const char *path) {
@@ -616,6 +613,8 @@ static void aof_append_select(int dbid) {
     ps.selected_db = dbid;
 }
 
+bool propagating(void) { return ps.w != NULL; }
+
 void propagate(int dbid, int argc, const char *const *argv, const size_t *lens) {
     if (!ps.w) return;
     if (dbid != ps.selected_db) aof_append_select(dbid);
@@ -702,7 +701,6 @@ static void aof_writer_open(int fd) {
     ps.selected_db = -1;
     ps.size_at_open = aof_files_size(&ps.man);
     ps.written_at_open = 0;
-    ps.last_write_status = CN_OK;
     ps.last_write_errno = 0;
 }
 
@@ -802,19 +800,24 @@ static int resp_base_write(const char *path, char *err, size_t errlen) {
     return rc;
 }
 
-static int rewrite_body(char *err, size_t errlen) {
-    if (ps.rewrite_base_type == AOF_BASE_SNAPSHOT)
-        return persist_snapshot_save(aof_dir(), ps.rewrite_base_name, err, errlen);
+/* Writes the dataset as the AOF base file `name` of `type`, durably (temp file,
+ * rename, directory fsync), in the server at start-up or in the rewrite's child. */
+static int aof_base_write(const char *name, int type, char *err, size_t errlen) {
+    if (type == AOF_BASE_SNAPSHOT) return persist_snapshot_save(aof_dir(), name, err, errlen);
     char tmp[PATH_MAX], path[PATH_MAX];
     snprintf(tmp, sizeof(tmp), "%s/temp-rewriteaof-%d.aof", aof_dir(), (int)getpid());
-    aof_path(path, sizeof(path), ps.rewrite_base_name);
+    aof_path(path, sizeof(path), name);
     if (resp_base_write(tmp, err, errlen) != CN_OK) return CN_ERR;
-    if (rename(tmp, path) != 0 || fsync_dir(aof_dir()) != CN_OK) {
+    if (rename(tmp, path) != 0 || fs_sync_dir(aof_dir()) != 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         unlink(tmp);
         return CN_ERR;
     }
     return CN_OK;
+}
+
+static int rewrite_body(char *err, size_t errlen) {
+    return aof_base_write(ps.rewrite_base_name, ps.rewrite_base_type, err, errlen);
 }
 
 /* Step 1 of a rewrite (aof/FORMAT.md): new incremental file, writer switched to it,
@@ -829,7 +832,7 @@ static int rewrite_fork(long long incr_seq, char *err, size_t errlen) {
     aof_manifest next;
     aof_manifest_init(&next);
     aof_manifest_copy(&next, &ps.man);
-    ps.rewrite_base_type = server.aof_use_snapshot_base ? AOF_BASE_SNAPSHOT : AOF_BASE_RESP;
+    ps.rewrite_base_type = aof_base_type_configured();
     snprintf(ps.rewrite_base_name, sizeof(ps.rewrite_base_name), "%s",
              aof_manifest_new_base(&next, server.aof_filename, ps.rewrite_base_type));
     aof_manifest_deinit(&next);
@@ -860,7 +863,7 @@ static int rewrite_start(char *err, size_t errlen) {
         aof_manifest_deinit(&next);
         return CN_ERR;
     }
-    fsync_dir(aof_dir());
+    fs_sync_dir(aof_dir());
     if (!ps.manifest_pending && save_manifest(&next, err, errlen) != CN_OK) {
         char path[PATH_MAX];
         aof_path(path, sizeof(path), incr);
@@ -1008,9 +1011,9 @@ void persist_aof_policy_changed(void) {
 
 /* ---------------------------------------------------------------- the AOF: loading */
 
-/* Runs one loaded command on the connectionless client. */
-static int run_loaded(void *priv, int argc, const char **argv, const size_t *lens) {
-    (void)priv;
+/* Runs one loaded command on the connectionless client. CN_ERR if it replied an error
+ * (unknown command, wrong arity, or refused). */
+static int run_loaded(int argc, const char **argv, const size_t *lens) {
     client *c = ps.loader;
     /* Arguments are NUL-terminated copies, as client argv always are. */
     sbuf *b = &ps.loader_args;
@@ -1039,9 +1042,9 @@ static int run_loaded(void *priv, int argc, const char **argv, const size_t *len
     c->argc = 0;
     c->argv = NULL;
     c->argvlen = NULL;
-    if (server.stat_total_error_replies != errors) return 1;
+    if (server.stat_total_error_replies != errors) return CN_ERR;
     if (server.key_load_delay > 0) usleep((useconds_t)server.key_load_delay);
-    return 0;
+    return CN_OK;
 }
 
 /* One RESP file (a base or an incremental file). last: the last of the replay, the
@@ -1061,7 +1064,7 @@ static int load_resp_file(const char *name, bool last) {
     const size_t *lens;
     off_t cmd_start = 0;
     while ((st = aof_loader_next(l, &argc, &argv, &lens, err, sizeof(err))) == AOF_OK) {
-        if (run_loaded(NULL, argc, argv, lens) != 0) {
+        if (run_loaded(argc, argv, lens) != CN_OK) {
             log_warning("Bad file format reading the append only file %s: offset %lld: command "
                         "'%.*s' was refused. Make a backup of the file, then cut it there with "
                         "`cairn-check aof %s --fix` (later commands are lost).",
@@ -1194,18 +1197,9 @@ static int load_aof_at_startup(void) {
         /* No AOF yet. If a snapshot exists (appendonly was just turned on in the
          * config), start from it rather than from nothing, then make the first base. */
         if (load_snapshot_at_startup() != CN_OK) return CN_ERR;
-        const char *base = aof_manifest_new_base(&ps.man, server.aof_filename,
-                                                 server.aof_use_snapshot_base ? AOF_BASE_SNAPSHOT
-                                                                              : AOF_BASE_RESP);
-        int rc;
-        if (server.aof_use_snapshot_base) {
-            rc = persist_snapshot_save(aof_dir(), base, err, sizeof(err));
-        } else {
-            char path[PATH_MAX];
-            aof_path(path, sizeof(path), base);
-            rc = resp_base_write(path, err, sizeof(err));
-        }
-        if (rc != CN_OK) {
+        int type = aof_base_type_configured();
+        const char *base = aof_manifest_new_base(&ps.man, server.aof_filename, type);
+        if (aof_base_write(base, type, err, sizeof(err)) != CN_OK) {
             log_warning("Can't create the AOF base file: %s", err);
             return CN_ERR;
         }
@@ -1229,7 +1223,7 @@ static int load_aof_at_startup(void) {
         return CN_ERR;
     }
     if (added) {
-        fsync_dir(aof_dir());
+        fs_sync_dir(aof_dir());
         if (save_manifest(&ps.man, err, sizeof(err)) != CN_OK) {
             log_warning("Can't save the AOF manifest: %s", err);
             close(fd);
@@ -1292,20 +1286,21 @@ void persist_before_sleep(void) {
     if (st == AOF_ERR) {
         aof_writer_stats s;
         aof_writer_stats_get(ps.w, &s);
-        int e = s.write_errno ? s.write_errno : s.fsync_errno;
+        int e = s.write_errno ? s.write_errno : s.fsync_errno ? s.fsync_errno : EIO;
         if (server.aof_fsync == AOF_FSYNC_ALWAYS) {
             /* Replies are about to say these writes are safe: they are not. */
             log_warning("Can't write to the AOF with appendfsync always (%s): exiting to "
                         "avoid acknowledging writes that are not on disk.", strerror(e));
             exit(1);
         }
-        if (ps.last_write_status == CN_OK)
+        if (ps.last_write_errno != e) {
             log_warning("Error writing to the AOF file: %s", strerror(e));
-        ps.last_write_status = CN_ERR;
+            snprintf(ps.write_error_reply, sizeof(ps.write_error_reply),
+                     "MISCONF Errors writing to the AOF file: %s", strerror(e));
+        }
         ps.last_write_errno = e;
-    } else if (ps.last_write_status != CN_OK) {
+    } else if (ps.last_write_errno) {
         log_warning("AOF write error looks solved, Cairn can write again.");
-        ps.last_write_status = CN_OK;
         ps.last_write_errno = 0;
     }
 }
@@ -1367,12 +1362,7 @@ const char *persist_deny_write(void) {
                "instance is configured to report errors during writes if RDB snapshotting fails "
                "(stop-writes-on-bgsave-error option). Please check the Redis logs for details "
                "about the RDB error.";
-    if (ps.w && ps.last_write_status != CN_OK) {
-        static char msg[256];
-        snprintf(msg, sizeof(msg), "MISCONF Errors writing to the AOF file: %s",
-                 strerror(ps.last_write_errno));
-        return msg;
-    }
+    if (ps.w && ps.last_write_errno) return ps.write_error_reply;
     return NULL;
 }
 
@@ -1478,7 +1468,7 @@ void persist_info(sbuf *b) {
                 ps.last_rewrite_time_s,
                 rewrite ? (long long)((now_ms - ps.child_start_ms) / 1000) : -1LL,
                 ps.last_rewrite_status == CN_OK ? "ok" : "err", ps.rewrites,
-                ps.rewrites_failed_in_row, ps.last_write_status == CN_OK ? "ok" : "err",
+                ps.rewrites_failed_in_row, ps.last_write_errno ? "err" : "ok",
                 ps.aof_last_cow);
     if (ps.w) {
         aof_writer_stats st;

@@ -51,7 +51,7 @@
  * the AOF when appendonly is yes, else the snapshot. While it loads, server.loading
  * is true, events are processed every LOADING_EVENTS_INTERVAL_MS and call() answers
  * commands without the loading flag with -LOADING. AOF commands run through
- * persist_run_loaded_command() on a client without a connection that may not block.
+ * a client without a connection that may not block (CLIENT_DENY_BLOCKING).
  *
  * Ownership: persist.c owns the AOF writer, the manifest, the child's pipe and every
  * persistence statistic; the config fields it reads live in `server`.
@@ -115,6 +115,9 @@ int persist_aof_rewrite(bool *scheduled, char *err, size_t errlen);
 /* Appends a command run in db dbid to the AOF buffer (SELECT first when needed). A
  * no-op when the AOF is off. */
 void propagate(int dbid, int argc, const char *const *argv, const size_t *lens);
+/* Whether propagated commands go anywhere (the AOF is on). A handler whose log entry
+ * costs work to build (copies, allocations) skips it when not. */
+bool propagating(void);
 /* From a command handler: propagate this instead of the client's own argv (may be
  * called more than once; each call adds a command). */
 void propagate_instead(client *c, int argc, const char *const *argv, const size_t *lens);

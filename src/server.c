@@ -213,13 +213,12 @@ static command *resolve_or_reply(client *c) {
         return NULL;
     }
     /* A failed save or AOF write refuses writes (and PING, as Redis does). */
-    if (!(c->flags & CLIENT_AOF_LOADING) && ((cmd->flags & CMD_WRITE) || !strcmp(cmd->name, "ping"))) {
-        const char *deny = persist_deny_write();
-        if (deny) {
-            reply_error(c, deny);
-            cmd->rejected_calls++;
-            return NULL;
-        }
+    const char *deny = persist_deny_write();
+    if (deny && !(c->flags & CLIENT_AOF_LOADING) &&
+        ((cmd->flags & CMD_WRITE) || !strcmp(cmd->name, "ping"))) {
+        reply_error(c, deny);
+        cmd->rejected_calls++;
+        return NULL;
     }
     if (server.loading && !(cmd->flags & CMD_LOADING) && !(c->flags & CLIENT_AOF_LOADING)) {
         reply_error(c, "LOADING Redis is loading the dataset in memory");
