@@ -34,6 +34,8 @@ typedef struct block_state {
     int64_t deadline;  /* 0 = forever */
     uint32_t heap_idx; /* in the deadline heap, if deadline */
     bool reblocked;    /* set when a re-run blocks again */
+    bool timed;        /* block_for_time(): no keys; the timeout reply is timeout_int */
+    long long timeout_int;
 } block_state;
 
 static ht **waiting;    /* per db: key -> waitq */
@@ -134,10 +136,29 @@ static void heap_remove(client *c) {
 
 /* ---------------------------------------------------------------- blocking */
 
+void block_for_time(client *c, int64_t deadline_ms, long long reply) {
+    if (c->flags & CLIENT_DENY_BLOCKING) {
+        reply_int(c, reply);
+        return;
+    }
+    block_state *b = cn_calloc(1, sizeof(*b));
+    b->dbid = c->db->id;
+    b->deadline = deadline_ms;
+    b->timed = true;
+    b->timeout_int = reply;
+    c->bstate = b;
+    if (deadline_ms) heap_push(c);
+    server.blocked_clients++;
+}
+
 void block_on_keys(client *c, int first, int last, int step, int64_t deadline_ms) {
     if (c->flags & CLIENT_DENY_BLOCKING) {
-        /* A client that may not wait (the AOF loader; MULTI later) times out at once. */
-        reply_null_array(c);
+        /* A client that may not wait (the AOF loader, a transaction) answers at once:
+         * a null array, except BLMOVE and BRPOPLPUSH, whose single value is a null
+         * bulk here (Redis's replies, though their real timeout is a null array). */
+        const char *n = c->cmd ? c->cmd->name : "";
+        if (!strcmp(n, "blmove") || !strcmp(n, "brpoplpush")) reply_null(c);
+        else reply_null_array(c);
         return;
     }
     if (c->bstate) {
@@ -227,8 +248,11 @@ static void queue_resume(client *c) {
 
 bool unblock_client(client *c, int how) {
     if (!c->bstate) return false;
+    bool timed = c->bstate->timed;
+    long long timeout_int = c->bstate->timeout_int;
     release(c);
-    if (how == UNBLOCK_TIMEOUT) reply_null_array(c);
+    if (how == UNBLOCK_TIMEOUT && timed) reply_int(c, timeout_int);
+    else if (how == UNBLOCK_TIMEOUT) reply_null_array(c);
     else if (how == UNBLOCK_ERROR) reply_error(c, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
     if (how != UNBLOCK_SILENT) queue_resume(c);
     return true;

@@ -42,6 +42,10 @@ void blocking_teardown(void);
  * then returns without replying. A client with CLIENT_DENY_BLOCKING gets the
  * timeout reply at once instead. */
 void block_on_keys(client *c, int first, int last, int step, int64_t deadline_ms);
+/* Blocks c on nothing until deadline_ms (0 = forever); then, or on CLIENT UNBLOCK
+ * TIMEOUT, it gets the integer reply (WAIT with no replica to wait for). A client
+ * with CLIENT_DENY_BLOCKING gets it at once. */
+void block_for_time(client *c, int64_t deadline_ms, long long reply);
 /* True while the current command is a re-run after a key was signalled. */
 bool client_is_blocked(const client *c);
 /* Called by db.c for every written key. */

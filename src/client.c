@@ -12,10 +12,22 @@
 #include <unistd.h>
 
 #include "../utils/clock.h"
+#include "../utils/ht.h"
+#include "multi.h"
+#include "pubsub.h"
 #include "server.h"
+#include "tracking.h"
 
 static client **close_queue;
 static size_t close_len, close_cap;
+
+/* Clients by id (CLIENT KILL ID, tracking redirections and invalidations). */
+static const void *client_id_key(const void *e, size_t *len) {
+    *len = sizeof(uint64_t);
+    return &((const client *)e)->id;
+}
+static const ht_type client_id_type = {.entry_key = client_id_key};
+static ht *clients_by_id;
 
 static void client_read_handler(el_loop *loop, int fd, void *data, int mask);
 static void client_write_handler(el_loop *loop, int fd, void *data, int mask);
@@ -51,6 +63,8 @@ client *client_create(int fd, uint32_t flags) {
     }
     c->all_index = server.nclients;
     server.clients[server.nclients++] = c;
+    if (!clients_by_id) clients_by_id = ht_create(&client_id_type);
+    ht_add(clients_by_id, c);
     return c;
 }
 
@@ -98,6 +112,14 @@ void client_free(client *c) {
     }
     unlink_pending(c);
     blocking_forget_client(c);
+    multi_client_forget(c);
+    pubsub_client_forget(c);
+    tracking_client_forget(c);
+    if (c->flags & CLIENT_PAUSED) {
+        for (size_t i = 0; i < server.npaused; i++)
+            if (server.paused_clients[i] == c) server.paused_clients[i] = NULL;
+        server.blocked_clients--;
+    }
     if (c->flags & CLIENT_MONITOR) {
         for (size_t i = 0; i < server.nmonitors; i++) {
             if (server.monitors[i] == c) {
@@ -111,6 +133,11 @@ void client_free(client *c) {
     size_t i = c->all_index;
     server.clients[i] = server.clients[--server.nclients];
     server.clients[i]->all_index = i;
+    ht_delete(clients_by_id, &c->id, sizeof(c->id));
+    if (!server.nclients) {
+        ht_destroy(clients_by_id);
+        clients_by_id = NULL;
+    }
     if (server.current == c) server.current = NULL;
     free_replies(c);
     cn_free(c->buf);
@@ -132,9 +159,7 @@ void clients_free_pending(void) {
 }
 
 client *client_by_id(uint64_t id) {
-    for (size_t i = 0; i < server.nclients; i++)
-        if (server.clients[i]->id == id) return server.clients[i];
-    return NULL;
+    return clients_by_id ? ht_find(clients_by_id, &id, sizeof(id)) : NULL;
 }
 
 void client_set_protocol(client *c, int resp) { c->resp = resp; }
@@ -147,7 +172,7 @@ static void process_input(client *c) {
     server_update_time();
     /* A blocked client's later commands wait until it is served. */
     while (c->qpos < c->qlen && !c->bstate &&
-           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_PAUSED))) {
         size_t consumed = 0;
         resp_status st = resp_reader_feed(&c->reader, c->qbuf + c->qpos, c->qlen - c->qpos, &consumed);
         if (st == RESP_NEED_MORE) break;
@@ -163,6 +188,13 @@ static void process_input(client *c) {
         c->argc = c->reader.argc;
         c->argv = c->reader.argv;
         c->argvlen = c->reader.argvlen;
+        /* CLIENT PAUSE: the command stays unconsumed in the buffer, parsed again
+         * when the pause ends. */
+        if (c->argc && server.pause_kind != PAUSE_OFF && server_pause_blocks(c)) {
+            client_hold_for_pause(c);
+            c->argc = 0;
+            break;
+        }
         /* Arguments inside the query buffer end at the CR we already parsed:
          * terminate them so numeric parsers may treat them as C strings. */
         const char *lo = c->qbuf + c->qpos, *hi = lo + consumed;
@@ -184,6 +216,17 @@ static void process_input(client *c) {
         c->qpos = 0;
     }
     if (c->flags & CLIENT_CLOSE_ASAP) client_free(c);
+}
+
+void client_hold_for_pause(client *c) {
+    if (c->flags & CLIENT_PAUSED) return;
+    c->flags |= CLIENT_PAUSED;
+    server.blocked_clients++; /* Redis counts clients held by a pause as blocked */
+    if (server.npaused == server.paused_cap) {
+        server.paused_cap = server.paused_cap ? server.paused_cap * 2 : 8;
+        server.paused_clients = cn_realloc(server.paused_clients, server.paused_cap * sizeof(client *));
+    }
+    server.paused_clients[server.npaused++] = c;
 }
 
 void client_process_pending(client *c) {
@@ -363,7 +406,7 @@ bool client_check_output_limits(client *c) {
     if (soft && used >= soft) {
         int64_t now_s = server.now_ms / 1000;
         if (!c->obuf_soft_since) c->obuf_soft_since = (size_t)now_s;
-        else if (now_s - (int64_t)c->obuf_soft_since >= secs) over_soft = true;
+        else if (now_s - (int64_t)c->obuf_soft_since > secs) over_soft = true; /* Redis: strictly more */
     } else {
         c->obuf_soft_since = 0;
     }
@@ -387,7 +430,7 @@ void clients_cron(void) {
         if (cursor >= server.nclients) cursor = 0;
         client *c = server.clients[cursor++];
         if (c->flags & CLIENT_CLOSE_ASAP) continue;
-        if (server.timeout && !(c->flags & (CLIENT_MONITOR | CLIENT_PUBSUB)) && !c->bstate &&
+        if (server.timeout && !(c->flags & (CLIENT_MONITOR | CLIENT_PUBSUB | CLIENT_PAUSED)) && !c->bstate &&
             server.now_ms - c->last_interaction_ms > (int64_t)server.timeout * 1000) {
             log_verbose("Closing idle client");
             client_free(c);
@@ -412,28 +455,53 @@ void clients_cron(void) {
 }
 
 size_t client_mem_usage(const client *c) {
-    return sizeof(client) + (c->buf ? CLIENT_BUF_SIZE : 0) + c->qcap + c->reply_bytes;
+    return sizeof(client) + (c->buf ? CLIENT_BUF_SIZE : 0) + c->qcap + c->reply_bytes +
+           multi_client_mem(c) + pubsub_client_mem(c);
+}
+
+/* CLIENT LIST's flag letters, in Redis's order. */
+static void client_flags_string(const client *c, char *out) {
+    char *p = out;
+    if (c->flags & CLIENT_MONITOR) *p++ = 'O';
+    if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
+    if (c->flags & CLIENT_MULTI) *p++ = 'x';
+    if (c->bstate || (c->flags & CLIENT_PAUSED)) *p++ = 'b';
+    if (c->flags & CLIENT_TRACKING) *p++ = 't';
+    if (tracking_broken_redirect(c)) *p++ = 'R';
+    if (tracking_bcast(c)) *p++ = 'B';
+    if (c->flags & CLIENT_DIRTY_CAS) *p++ = 'd';
+    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
+    if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
+    if (c->flags & CLIENT_UNIX_SOCKET) *p++ = 'U';
+    if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
+    if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
+    if (p == out) *p++ = 'N';
+    *p = '\0';
 }
 
 char *client_info_string(const client *c) {
     char buf[1024];
     int64_t now = server.now_ms;
-    const char *flags = c->flags & CLIENT_MONITOR ? "O" : c->flags & CLIENT_PUBSUB ? "P" : "N";
+    char flags[24];
+    client_flags_string(c, flags);
     size_t blocks = 0;
     for (const reply_block *b = c->reply_head; b; b = b->next) blocks++;
     snprintf(buf, sizeof(buf),
-             "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 "
-             "psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=0 rbs=%zu "
+             "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%zu "
+             "psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=%zu argv-mem=%zu multi-mem=%zu rbs=%zu "
              "rbp=%zu obl=%zu oll=%zu omem=%zu tot-mem=%zu events=r%s cmd=%s user=default "
-             "redir=-1 resp=%d lib-name=%s lib-ver=%s",
+             "redir=%lld resp=%d lib-name=%s lib-ver=%s",
              (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
              (long long)((now - c->ctime_ms) / 1000),
              (long long)((now - c->last_interaction_ms) / 1000), flags, c->db ? c->db->id : 0,
-             c->qlen - c->qpos, c->qcap - c->qlen, (size_t)0,
+             pubsub_client_count(c, PUBSUB_CHANNEL), pubsub_client_count(c, PUBSUB_PATTERN),
+             pubsub_client_count(c, PUBSUB_SHARD), c->mstate ? c->mstate->count : -1,
+             c->qlen - c->qpos, c->qcap - c->qlen, (size_t)0, multi_client_mem(c),
              c->buf ? (size_t)CLIENT_BUF_SIZE : 0, c->bufpos, c->bufpos, blocks, c->reply_bytes,
              client_mem_usage(c),
              c->fd >= 0 && (el_mask(server.loop, c->fd) & EL_WRITABLE) ? "w" : "",
-             c->lastcmd ? c->lastcmd->fullname : "NULL", c->resp, c->lib_name ? c->lib_name : "",
+             c->lastcmd ? c->lastcmd->fullname : "NULL", tracking_redirect_id(c), c->resp,
+             c->lib_name ? c->lib_name : "",
              c->lib_ver ? c->lib_ver : "");
     return cn_strdup(buf);
 }

@@ -4,7 +4,10 @@
 
 #include "../utils/num.h"
 #include "../utils/sbuf.h"
+#include "multi.h"
+#include "pubsub.h"
 #include "server.h"
+#include "tracking.h"
 
 static void cmd_ping(client *c) {
     if (c->argc > 2) {
@@ -157,6 +160,9 @@ static void cmd_reset(client *c) {
             }
         }
     }
+    multi_discard(c);
+    pubsub_client_forget(c);
+    tracking_client_forget(c);
     c->flags &= ~(CLIENT_MONITOR | CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT |
                   CLIENT_REPLY_SKIP | CLIENT_NO_EVICT | CLIENT_NO_TOUCH);
     c->db = db_get(0);
@@ -390,6 +396,10 @@ static void cmd_client_no_touch(client *c) { flag_on_off(c, CLIENT_NO_TOUCH); }
 static void cmd_client_help(client *c) {
     static const char *const help[] = {
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
         "GETNAME",
         "    Return the name of the current connection.",
         "ID",
@@ -420,6 +430,15 @@ static void cmd_client_help(client *c) {
         "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]",
         "      Return clients with the specified IDs.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
         "NO-TOUCH (ON|OFF)",
@@ -438,6 +457,33 @@ static void cmd_client_help(client *c) {
         "    Print this help.",
         NULL};
     reply_help(c, help);
+}
+
+/* CLIENT PAUSE timeout [WRITE|ALL] */
+static void cmd_client_pause(client *c) {
+    if (c->argc > 4) {
+        reply_error(c, "ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.");
+        return;
+    }
+    /* The mode first, then the timeout (Redis's order of errors). */
+    int kind = PAUSE_ALL;
+    if (c->argc == 4) {
+        if (arg_is(c, 3, "write")) kind = PAUSE_WRITE;
+        else if (!arg_is(c, 3, "all")) {
+            reply_error(c, "ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return;
+        }
+    }
+    long long ms;
+    if (!arg_timeout_ms_or_reply(c, 2, &ms)) return;
+    if (ms > INT64_MAX - server.now_ms) ms = INT64_MAX - server.now_ms;
+    server_pause(kind, server.now_ms + ms);
+    reply_ok(c);
+}
+
+static void cmd_client_unpause(client *c) {
+    server_unpause();
+    reply_ok(c);
 }
 
 static command client_subcommands[] = {
@@ -519,6 +565,40 @@ static command client_subcommands[] = {
      .summary = "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
      .complexity = "O(1)",
      .args = "enabled(ON|OFF)"},
+    {.name = "tracking", .proc = cmd_client_tracking, .arity = -3,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "6.0.0",
+     .summary = "Enable or disable server assisted client side caching support",
+     .complexity = "O(1). Some options may introduce additional complexity.",
+     .args = "status(ON|OFF) [REDIRECT client-id:integer] [PREFIX prefix...*] [BCAST] [OPTIN] "
+             "[OPTOUT] [NOLOOP]"},
+    {.name = "caching", .proc = cmd_client_caching, .arity = 3,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "6.0.0",
+     .summary = "Instruct the server about tracking or not keys in the next request",
+     .complexity = "O(1)", .args = "mode(YES|NO)"},
+    {.name = "getredir", .proc = cmd_client_getredir, .arity = 2,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "6.0.0",
+     .summary = "Get tracking notifications redirection client ID if any", .complexity = "O(1)"},
+    {.name = "trackinginfo", .proc = cmd_client_trackinginfo, .arity = 2,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE, .acl = ACL_SLOW | ACL_CONNECTION,
+     .group = "connection", .since = "6.2.0",
+     .summary = "Return information about server assisted client side caching for the current "
+                "connection",
+     .complexity = "O(1)"},
+    {.name = "pause", .proc = cmd_client_pause, .arity = -3,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS | ACL_CONNECTION, .group = "connection",
+     .since = "2.9.50", .summary = "Stop processing commands from clients for some time",
+     .complexity = "O(1)",
+     .history = "6.2.0 `CLIENT PAUSE WRITE` mode added along with the `mode` option.",
+     .args = "timeout:integer [mode(WRITE|ALL)+6.2.0]"},
+    {.name = "unpause", .proc = cmd_client_unpause, .arity = 2,
+     .flags = CMD_ADMIN | CMD_NOSCRIPT | CMD_LOADING | CMD_STALE,
+     .acl = ACL_ADMIN | ACL_SLOW | ACL_DANGEROUS | ACL_CONNECTION, .group = "connection",
+     .since = "6.2.0", .summary = "Resume processing of clients that were paused",
+     .complexity = "O(N) Where N is the number of paused clients"},
     {.name = "help", .proc = cmd_client_help, .arity = 2, .flags = CMD_LOADING | CMD_STALE,
      .acl = ACL_SLOW | ACL_CONNECTION, .group = "connection", .since = "5.0.0",
      .summary = "Show helpful text about the different subcommands", .complexity = "O(1)"},
@@ -551,11 +631,13 @@ command cmd_table_conn[] = {
      .history = "6.0.0 Added ACL style (username and password).",
      .args = "[username+6.0.0] password"},
     {.name = "quit", .proc = cmd_quit, .arity = -1,
-     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY |
+              CMD_NOT_QUEUED,
      .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "1.0.0",
      .summary = "Close the connection", .complexity = "O(1)"},
     {.name = "reset", .proc = cmd_reset, .arity = 1,
-     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY,
+     .flags = CMD_NOSCRIPT | CMD_LOADING | CMD_STALE | CMD_FAST | CMD_NO_AUTH | CMD_ALLOW_BUSY |
+              CMD_NOT_QUEUED,
      .acl = ACL_FAST | ACL_CONNECTION, .group = "connection", .since = "6.2.0",
      .summary = "Reset the connection", .complexity = "O(1)"},
     {.name = "client", .arity = -2, .flags = CMD_SENTINEL, .acl = ACL_SLOW, .group = "connection",

@@ -523,7 +523,8 @@ static const struct name_bit {
     {CMD_ADMIN, "admin"},       {CMD_PUBSUB, "pubsub"},       {CMD_NOSCRIPT, "noscript"},
     {CMD_BLOCKING, "blocking"}, {CMD_LOADING, "loading"},     {CMD_STALE, "stale"},
     {CMD_SKIP_MONITOR, "skip_monitor"}, {CMD_SKIP_SLOWLOG, "skip_slowlog"},
-    {CMD_FAST, "fast"},         {CMD_NO_AUTH, "no_auth"},     {CMD_MAY_REPLICATE, "may_replicate"},
+    /* CMD_MAY_REPLICATE is hidden on purpose, as in Redis. */
+    {CMD_FAST, "fast"},         {CMD_NO_AUTH, "no_auth"},
     {CMD_NO_ASYNC_LOADING, "no_async_loading"},
     {CMD_NO_MULTI, "no_multi"}, {CMD_MOVABLE_KEYS, "movablekeys"},
     {CMD_ALLOW_BUSY, "allow_busy"},

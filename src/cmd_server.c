@@ -15,7 +15,10 @@
 #include "../utils/num.h"
 #include "../utils/sbuf.h"
 #include "config.h"
+#include "multi.h"
 #include "persist.h"
+#include "pubsub.h"
+#include "tracking.h"
 #include "server.h"
 
 /* ---------------------------------------------------------------- INFO */
@@ -73,9 +76,10 @@ static void info_server(sbuf *b) {
 }
 
 static void info_clients(sbuf *b) {
-    size_t max_in = 0, max_out = 0;
+    size_t max_in = 0, max_out = 0, pubsub_clients = 0;
     for (size_t i = 0; i < server.nclients; i++) {
         client *c = server.clients[i];
+        if (c->flags & CLIENT_PUBSUB) pubsub_clients++;
         if (c->qbuf_peak > max_in) max_in = c->qbuf_peak;
         size_t o = c->bufpos + c->reply_bytes;
         if (o > max_out) max_out = o;
@@ -88,9 +92,13 @@ static void info_clients(sbuf *b) {
                 "client_recent_max_input_buffer:%zu\r\n"
                 "client_recent_max_output_buffer:%zu\r\n"
                 "blocked_clients:%zu\r\n"
-                "tracking_clients:0\r\n"
-                "clients_in_timeout_table:0\r\n",
-                server.nclients, server.maxclients, max_in, max_out, server.blocked_clients);
+                "tracking_clients:%zu\r\n"
+                "pubsub_clients:%zu\r\n"
+                "watching_clients:%zu\r\n"
+                "clients_in_timeout_table:0\r\n"
+                "total_watched_keys:%zu\r\n",
+                server.nclients, server.maxclients, max_in, max_out, server.blocked_clients,
+                tracking_clients, pubsub_clients, multi_watching_clients(), multi_watched_keys);
 }
 
 static void info_memory(sbuf *b) {
@@ -190,6 +198,8 @@ static void info_memory(sbuf *b) {
 static void info_persistence(sbuf *b) { persist_info(b); }
 
 static void info_stats(sbuf *b) {
+    size_t tr_keys, tr_items, tr_prefixes;
+    tracking_stats(&tr_keys, &tr_items, &tr_prefixes);
     sbuf_catfmt(b,
                 "# Stats\r\n"
                 "total_connections_received:%lld\r\n"
@@ -217,9 +227,9 @@ static void info_stats(sbuf *b) {
                 "current_eviction_exceeded_time:0\r\n"
                 "keyspace_hits:%lld\r\n"
                 "keyspace_misses:%lld\r\n"
-                "pubsub_channels:0\r\n"
-                "pubsub_patterns:0\r\n"
-                "pubsubshard_channels:0\r\n"
+                "pubsub_channels:%zu\r\n"
+                "pubsub_patterns:%zu\r\n"
+                "pubsubshard_channels:%zu\r\n"
                 "latest_fork_usec:0\r\n"
                 "total_forks:0\r\n"
                 "migrate_cached_sockets:0\r\n"
@@ -230,9 +240,9 @@ static void info_stats(sbuf *b) {
                 "active_defrag_key_misses:0\r\n"
                 "total_active_defrag_time:0\r\n"
                 "current_active_defrag_time:0\r\n"
-                "tracking_total_keys:0\r\n"
-                "tracking_total_items:0\r\n"
-                "tracking_total_prefixes:0\r\n"
+                "tracking_total_keys:%zu\r\n"
+                "tracking_total_items:%zu\r\n"
+                "tracking_total_prefixes:%zu\r\n"
                 "unexpected_error_replies:%lld\r\n"
                 "total_error_replies:%lld\r\n"
                 "dump_payload_sanitizations:0\r\n"
@@ -248,7 +258,8 @@ static void info_stats(sbuf *b) {
                 (double)server_inst_metric(INST_NET_OUTPUT) / 1024, server.stat_rejected_conn,
                 server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000,
                 server.stat_evictedkeys, server.stat_keyspace_hits, server.stat_keyspace_misses,
-                server.stat_unexpected_error_replies, server.stat_total_error_replies,
+                pubsub_count(PUBSUB_CHANNEL), pubsub_count(PUBSUB_PATTERN), pubsub_count(PUBSUB_SHARD),
+                tr_keys, tr_items, tr_prefixes, server.stat_unexpected_error_replies, server.stat_total_error_replies,
                 server.stat_reads, server.stat_writes);
 }
 
@@ -526,6 +537,21 @@ static void cmd_time(client *c) {
     reply_array(c, 2);
     reply_bulk_ll(c, us / 1000000);
     reply_bulk_ll(c, us % 1000000);
+}
+
+/* WAIT numreplicas timeout: Cairn has no replicas yet, so no write is ever
+ * acknowledged by one: 0 at once when that is enough, else 0 after the timeout
+ * (0 = wait for ever), as Redis answers without replicas. */
+static void cmd_wait(client *c) {
+    long long want, ms;
+    if (!arg_ll_or_reply(c, 1, &want)) return;
+    if (!arg_timeout_ms_or_reply(c, 2, &ms)) return;
+    const long long acked = 0;
+    if (acked >= want) {
+        reply_int(c, acked);
+        return;
+    }
+    block_for_time(c, ms ? server.now_ms + ms : 0, acked);
 }
 
 static void cmd_lastsave(client *c) { reply_int(c, (long long)server.lastsave); }
@@ -820,6 +846,12 @@ command cmd_table_server[] = {
      .acl = ACL_FAST, .group = "server", .since = "2.6.0",
      .summary = "Return the current server time", .complexity = "O(1)",
      .tips = "nondeterministic_output"},
+    {.name = "wait", .proc = cmd_wait, .arity = 3, .flags = CMD_NOSCRIPT,
+     .acl = ACL_SLOW | ACL_CONNECTION, .group = "generic", .since = "3.0.0",
+     .summary = "Wait for the synchronous replication of all the write commands sent in the "
+                "context of the current connection",
+     .complexity = "O(1)", .tips = "request_policy:all_shards response_policy:agg_min",
+     .args = "numreplicas:integer timeout:integer"},
     {.name = "lastsave", .proc = cmd_lastsave, .arity = 1,
      .flags = CMD_LOADING | CMD_STALE | CMD_FAST, .acl = ACL_ADMIN | ACL_FAST | ACL_DANGEROUS,
      .group = "server", .since = "1.0.0",

@@ -10,12 +10,14 @@
 #include "../utils/ht.h"
 #include "../utils/num.h"
 #include "config.h"
+#include "multi.h"
+#include "pubsub.h"
 #include "server.h"
 
 static command *const tables[] = {
     cmd_table_string, cmd_table_keys, cmd_table_conn, cmd_table_server, cmd_table_config,
     cmd_table_hash, cmd_table_list, cmd_table_set, cmd_table_bitops, cmd_table_hll,
-    cmd_table_zset, cmd_table_sort,
+    cmd_table_zset, cmd_table_sort, cmd_table_pubsub, cmd_table_multi,
 };
 
 static ht *lookup;       /* top-level commands by lower-case name */
@@ -117,6 +119,18 @@ void command_reset_stats(void) {
 bool arg_is(const client *c, int i, const char *s) {
     size_t len = strlen(s);
     return c->argvlen[i] == len && strncasecmp(c->argv[i], s, len) == 0;
+}
+
+bool arg_timeout_ms_or_reply(client *c, int i, long long *ms) {
+    if (!num_parse_ll(c->argv[i], c->argvlen[i], ms)) {
+        reply_error(c, "ERR timeout is not an integer or out of range");
+        return false;
+    }
+    if (*ms < 0) {
+        reply_error(c, "ERR timeout is negative");
+        return false;
+    }
+    return true;
 }
 
 bool arg_ll_or_reply(client *c, int i, long long *out) {

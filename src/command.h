@@ -47,6 +47,9 @@ enum {
     CMD_ALLOW_BUSY = 1 << 16,
     CMD_MOVABLE_KEYS = 1 << 17, /* keys found by a keynum/keyword spec (LMPOP, ...) */
     CMD_NO_ASYNC_LOADING = 1 << 18,
+    /* Internal (not in COMMAND INFO): */
+    CMD_NOT_QUEUED = 1 << 19, /* runs at once inside MULTI (EXEC DISCARD MULTI WATCH QUIT RESET) */
+    CMD_EXEC = 1 << 20,       /* EXEC itself */
 };
 
 /* ACL categories (as Redis names them, for COMMAND INFO and later ACLs). */

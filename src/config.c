@@ -25,6 +25,7 @@
 #include "../utils/sbuf.h"
 #include "../aof/aof.h"
 #include "../snapshot/snapshot.h"
+#include "notify.h"
 #include "persist.h"
 #include "server.h"
 
@@ -41,6 +42,7 @@ typedef enum {
     CFG_OBUF,   /* client-output-buffer-limit: <class> <hard> <soft> <seconds> ... */
     CFG_DIR,    /* dir: chdir() on every change */
     CFG_SAVE,   /* save: "<seconds> <changes> ..." pairs, or "" for none */
+    CFG_FLAGS,  /* a set of letters (notify-keyspace-events): int field, d->flags_* */
 } cfg_type;
 
 enum {
@@ -82,6 +84,11 @@ struct cfg_directive {
     long long def_n;          /* numeric default */
     const char *def_s;        /* string default (NULL = NULL) */
     const cfg_enum_name *enums; /* ENUM: names, terminated by name NULL */
+    /* FLAGS: letters to bits (false on an unknown letter; flags_err is the reason),
+     * and bits to the canonical letters (buf of 32 bytes). */
+    bool (*flags_parse)(const char *s, size_t len, int *out);
+    void (*flags_format)(int flags, char *buf, size_t cap);
+    const char *flags_err;
     cfg_apply_fn *apply;      /* CONFIG SET: after a change; NULL = nothing to do */
     cfg_apply_fn *on_load;    /* config file and command line: after each line */
 };
@@ -262,6 +269,13 @@ static const cfg_directive directives[] = {
      .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_SLOWLOG_MAX_LEN},
     {.name = "latency-tracking", .type = CFG_BOOL, FIELD(latency_tracking),
      .def_n = CONFIG_DEFAULT_LATENCY_TRACKING},
+    /* Keyspace notifications, pub/sub and client-side caching. */
+    {.name = "notify-keyspace-events", .type = CFG_FLAGS, .field = &notify_flags,
+     .size = sizeof(notify_flags), .def_n = 0, .flags_parse = notify_parse_flags,
+     .flags_format = notify_flags_string,
+     .flags_err = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."},
+    {.name = "tracking-table-max-keys", .type = CFG_INT, FIELD(tracking_table_max_keys),
+     .min = 0, .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_TRACKING_TABLE_MAX_KEYS},
 };
 
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
@@ -569,6 +583,12 @@ static int cfg_parse(const cfg_directive *d, int argc, char **argv, size_t *lens
         n = e->value;
         break;
     }
+    case CFG_FLAGS: {
+        int bits;
+        if (!d->flags_parse(s, len, &bits)) return fail(err, errlen, "%s", d->flags_err);
+        n = bits;
+        break;
+    }
     case CFG_STRING:
     case CFG_DIR:
         if (has_nul) return fail(err, errlen, "argument must not contain NUL bytes");
@@ -631,6 +651,12 @@ static void cat_get_value(sbuf *b, const cfg_directive *d) {
     case CFG_MEMORY: sbuf_catfmt(b, "%lld", field_get_n(d)); break;
     case CFG_OCTAL: sbuf_catfmt(b, "%llo", (unsigned long long)field_get_n(d)); break;
     case CFG_ENUM: sbuf_cat(b, enum_name(d, field_get_n(d))); break;
+    case CFG_FLAGS: {
+        char letters[32];
+        d->flags_format((int)field_get_n(d), letters, sizeof(letters));
+        sbuf_cat(b, letters);
+        break;
+    }
     case CFG_STRING:
     case CFG_SAVE:
     case CFG_BIND: {
@@ -687,6 +713,13 @@ static int cfg_rewrite_lines(const cfg_directive *d, rewrite_line out[OBUF_CLASS
         case CFG_MEMORY: sbuf_cat(&b, " "); cat_memory(&b, cur.n); break;
         case CFG_OCTAL: sbuf_catfmt(&b, " %llo", (unsigned long long)cur.n); break;
         case CFG_ENUM: sbuf_catfmt(&b, " %s", enum_name(d, cur.n)); break;
+        case CFG_FLAGS: {
+            char letters[32];
+            d->flags_format((int)cur.n, letters, sizeof(letters));
+            sbuf_cat(&b, " ");
+            cat_repr(&b, letters, strlen(letters));
+            break;
+        }
         case CFG_BIND: if (cur.s && *cur.s) sbuf_catfmt(&b, " %s", cur.s); break;
         case CFG_STRING:
         case CFG_DIR:

@@ -4,8 +4,11 @@
 #include "../utils/alloc.h"
 #include "../utils/clock.h"
 #include "../utils/ht.h"
+#include "multi.h"
+#include "notify.h"
 #include "persist.h"
 #include "server.h"
+#include "tracking.h"
 
 static db *dbs;
 static int ndbs;
@@ -119,9 +122,16 @@ size_t db_expires_count(const db *d) { return d->expires.len; }
 
 /* ---------------------------------------------------------------- the choke point */
 
+/* The listeners of a key change: waiters, WATCH, client-side caching. */
+static inline void key_listeners(db *d, const char *key, size_t klen, bool by_expiry) {
+    block_signal_key(d, key, klen);
+    multi_touch_key(d, key, klen, by_expiry);
+    tracking_invalidate_key(key, klen);
+}
+
 void db_key_changed(db *d, const char *key, size_t klen) {
     server.dirty++;
-    block_signal_key(d, key, klen);
+    key_listeners(d, key, klen, false);
 }
 
 /* Unlinks o (found under its key) from the table and the heap, and frees it. */
@@ -134,11 +144,18 @@ static void unlink_and_free(db *d, obj *o) {
 /* An expiry is not a change made by a command: it is not counted in dirty (as in
  * Redis), and it is propagated as its own DEL, so a replay never reads the clock. */
 static void expire_now(db *d, obj *o) {
-    /* Listeners (keyspace notifications later) see the key before it goes. */
-    block_signal_key(d, obj_key(o), obj_keylen(o));
-    persist_propagate_expired(d->id, obj_key(o), obj_keylen(o));
+    /* The key is copied: listeners run after it is gone (WATCH tells an expiry of a
+     * key expired at WATCH time from a change by whether the key is still there). */
+    char small[128];
+    size_t klen = obj_keylen(o);
+    char *key = klen <= sizeof(small) ? small : cn_malloc(klen);
+    memcpy(key, obj_key(o), klen);
+    persist_propagate_expired(d->id, key, klen);
     unlink_and_free(d, o);
     server.stat_expiredkeys++;
+    key_listeners(d, key, klen, true);
+    notify_keyspace_event(NOTIFY_EXPIRED, "expired", d, key, klen);
+    if (key != small) cn_free(key);
 }
 
 /* Nothing expires while loading: a loaded AOF may still refer to the key. */
@@ -148,14 +165,19 @@ static inline bool due(const obj *o) {
 
 bool db_is_expired(const obj *o) { return due(o); }
 
+/* A due key is deleted, except while CLIENT PAUSE holds writes: then it is only
+ * reported missing (Redis's rule), and deleted once the pause ends. */
+static inline bool expire_if_due(db *d, obj *o) {
+    if (!due(o)) return false;
+    if (!server_writes_paused()) expire_now(d, o);
+    return true;
+}
+
 obj *db_peek(db *d, const char *key, size_t klen) { return ht_find(d->keys, key, klen); }
 
 obj *db_lookup_write(db *d, const char *key, size_t klen) {
     obj *o = ht_find(d->keys, key, klen);
-    if (o && due(o)) {
-        expire_now(d, o);
-        return NULL;
-    }
+    if (o && expire_if_due(d, o)) return NULL;
     return o;
 }
 
@@ -167,6 +189,7 @@ obj *db_lookup_read_flags(db *d, const char *key, size_t klen, int flags) {
             o->lru = server.lruclock & OBJ_LRU_MAX;
     } else {
         server.stat_keyspace_misses++;
+        notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", d, key, klen);
     }
     return o;
 }
@@ -175,8 +198,7 @@ obj *db_random_key(db *d) {
     for (int tries = 0; tries < 100 && ht_size(d->keys); tries++) {
         obj *o = ht_random(d->keys);
         if (!o) return NULL;
-        if (!db_is_expired(o)) return o;
-        expire_now(d, o);
+        if (!expire_if_due(d, o)) return o;
     }
     return NULL;
 }
@@ -184,6 +206,11 @@ obj *db_random_key(db *d) {
 void db_set(db *d, obj *o) {
     ht_position pos;
     void **slot = ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos);
+    if (slot && expire_if_due(d, *slot)) {
+        /* Writing over a key that had expired: it expires first (its events, its DEL
+         * in the log), and the write adds a new key, as in Redis. */
+        if (!server_writes_paused()) slot = ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos);
+    }
     if (slot) {
         obj *old = *slot;
         if (old->has_expire) heap_remove(&d->expires, old);
@@ -194,6 +221,7 @@ void db_set(db *d, obj *o) {
     }
     if (o->has_expire) heap_push(&d->expires, o);
     db_key_changed(d, obj_key(o), obj_keylen(o));
+    if (!slot) notify_keyspace_event(NOTIFY_NEW, "new", d, obj_key(o), obj_keylen(o));
 }
 
 void db_prefetch(const db *d, const char *key, size_t klen, ht_position *pos) {
@@ -271,6 +299,8 @@ static void unlink_only(db *d, obj *o) {
 
 void db_rename(db *d, obj *src, const char *dst, size_t dlen) {
     unlink_only(d, src);
+    /* An existing destination is deleted, then the key added ("new"), as in Redis. */
+    db_delete(d, dst, dlen);
     db_set(d, obj_rekey(src, dst, dlen)); /* the value moves: O(1) for any type */
 }
 
@@ -283,11 +313,14 @@ bool db_move(db *from, db *to, obj *o) {
 
 bool db_copy_to(db *dst, const obj *o, const char *key, size_t klen, bool replace) {
     if (!replace && db_lookup_write(dst, key, klen)) return false;
+    if (replace) db_delete(dst, key, klen); /* then added: "new", as in Redis */
     db_set(dst, obj_dup(o, key, klen, obj_expire(o)));
     return true;
 }
 
 long long db_flush(db *d) {
+    multi_touch_db(d, NULL);
+    tracking_invalidate_flush();
     long long n = (long long)ht_size(d->keys);
     ht_clear(d->keys);
     cn_free(d->expires.items);
@@ -297,6 +330,8 @@ long long db_flush(db *d) {
 }
 
 void db_swap(int a, int b) {
+    multi_touch_db(&dbs[a], &dbs[b]);
+    multi_touch_db(&dbs[b], &dbs[a]);
     db tmp = dbs[a];
     dbs[a] = dbs[b];
     dbs[b] = tmp;
@@ -313,6 +348,7 @@ int64_t db_next_expire(const db *d) { return d->expires.len ? deadline(d->expire
 
 long long db_active_expire(db *d, int64_t now_ms, int64_t deadline_us) {
     long long n = 0;
+    if (server_writes_paused()) return 0;
     while (d->expires.len && deadline(d->expires.items[0]) <= now_ms) {
         expire_now(d, d->expires.items[0]);
         n++;

@@ -24,6 +24,7 @@
 #include "../utils/listpack.h"
 #include "../utils/sbuf.h"
 #include "elements.h"
+#include "multi.h"
 #include "server.h"
 #include "set.h"
 
@@ -615,10 +616,76 @@ static void aof_append_select(int dbid) {
 
 bool propagating(void) { return ps.w != NULL; }
 
-void propagate(int dbid, int argc, const char *const *argv, const size_t *lens) {
-    if (!ps.w) return;
+static void append_now(int dbid, int argc, const char *const *argv, const size_t *lens) {
     if (dbid != ps.selected_db) aof_append_select(dbid);
     aof_append(ps.w, argc, argv, lens);
+}
+
+/* A unit (propagate_unit_begin/end): its first command is held back until we know
+ * whether a second one follows (then MULTI goes first) or not (then it goes alone). */
+static struct {
+    int depth;
+    long ops;
+    int held_db, held_argc;
+    sbuf held;         /* the held command's bytes, back to back */
+    size_t *held_lens;
+    size_t held_cap;
+} unit;
+
+static void held_append(void) {
+    const char *argv_small[16] = {0};
+    const char **argv = unit.held_argc <= 16 ? argv_small : cn_malloc(sizeof(char *) * (size_t)unit.held_argc);
+    const char *p = unit.held.buf;
+    for (int i = 0; i < unit.held_argc; i++) {
+        argv[i] = p;
+        p += unit.held_lens[i];
+    }
+    append_now(unit.held_db, unit.held_argc, argv, unit.held_lens);
+    if (argv != argv_small) cn_free(argv);
+}
+
+static void append_multi_exec(int dbid, bool begin) {
+    const char *argv[1] = {begin ? "MULTI" : "EXEC"};
+    size_t lens[1] = {begin ? 5u : 4u};
+    append_now(dbid, 1, argv, lens);
+}
+
+void propagate(int dbid, int argc, const char *const *argv, const size_t *lens) {
+    if (!ps.w) return;
+    if (!unit.depth) {
+        append_now(dbid, argc, argv, lens);
+        return;
+    }
+    if (unit.ops++ == 0) {
+        unit.held_db = dbid;
+        unit.held_argc = argc;
+        unit.held.len = 0;
+        if ((size_t)argc > unit.held_cap) {
+            unit.held_cap = (size_t)argc;
+            unit.held_lens = cn_realloc(unit.held_lens, sizeof(size_t) * unit.held_cap);
+        }
+        for (int i = 0; i < argc; i++) {
+            sbuf_catlen(&unit.held, argv[i], lens[i]);
+            unit.held_lens[i] = lens[i];
+        }
+        return;
+    }
+    if (unit.ops == 2) {
+        append_multi_exec(unit.held_db, true);
+        held_append();
+    }
+    append_now(dbid, argc, argv, lens);
+}
+
+void propagate_unit_begin(void) { unit.depth++; }
+
+void propagate_unit_end(void) {
+    if (--unit.depth > 0) return;
+    if (ps.w && unit.ops == 1) held_append();
+    else if (ps.w && unit.ops > 1) append_multi_exec(ps.selected_db, false);
+    unit.ops = 0;
+    /* A big held command does not pin its buffer. */
+    if (unit.held.cap > 64 * 1024) sbuf_free(&unit.held);
 }
 
 void propagate_instead(client *c, int argc, const char *const *argv, const size_t *lens) {
@@ -1062,8 +1129,9 @@ static int load_resp_file(const char *name, bool last) {
     int argc;
     const char **argv;
     const size_t *lens;
-    off_t cmd_start = 0;
+    off_t cmd_start = 0, multi_start = 0;
     while ((st = aof_loader_next(l, &argc, &argv, &lens, err, sizeof(err))) == AOF_OK) {
+        bool was_multi = ps.loader->flags & CLIENT_MULTI;
         if (run_loaded(argc, argv, lens) != CN_OK) {
             log_warning("Bad file format reading the append only file %s: offset %lld: command "
                         "'%.*s' was refused. Make a backup of the file, then cut it there with "
@@ -1073,6 +1141,7 @@ static int load_resp_file(const char *name, bool last) {
             aof_loader_close(l);
             return CN_ERR;
         }
+        if (!was_multi && (ps.loader->flags & CLIENT_MULTI)) multi_start = cmd_start;
         cmd_start = aof_loader_offset(l);
         if ((aof_loader_commands(l) & 255) == 0 || server.key_load_delay > 0)
             loading_progress(base + (uint64_t)cmd_start);
@@ -1080,6 +1149,13 @@ static int load_resp_file(const char *name, bool last) {
     off_t valid = aof_loader_offset(l);
     ps.loading_done = base + (uint64_t)valid;
     aof_loader_close(l);
+    if ((st == AOF_EOF || st == AOF_TRUNCATED) && (ps.loader->flags & CLIENT_MULTI)) {
+        /* A transaction without its EXEC: none of it happened (Redis reverts it). */
+        multi_discard(ps.loader);
+        valid = multi_start;
+        st = AOF_TRUNCATED;
+        snprintf(err, sizeof(err), "a MULTI at offset %lld has no EXEC", (long long)multi_start);
+    }
     if (st == AOF_EOF) return CN_OK;
     if (st == AOF_TRUNCATED) {
         if (!last) {
@@ -1276,6 +1352,10 @@ void persist_teardown(void) {
     }
     aof_manifest_deinit(&ps.man);
     sbuf_free(&ps.loader_args);
+    sbuf_free(&unit.held);
+    cn_free(unit.held_lens);
+    unit.held_lens = NULL;
+    unit.held_cap = 0;
 }
 
 /* ---------------------------------------------------------------- the loop's hooks */

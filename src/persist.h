@@ -121,6 +121,12 @@ bool propagating(void);
 /* From a command handler: propagate this instead of the client's own argv (may be
  * called more than once; each call adds a command). */
 void propagate_instead(client *c, int argc, const char *const *argv, const size_t *lens);
+/* A unit: everything propagated between begin and end (EXEC's commands, the
+ * expiries they cause) is one change. A unit of more than one command is written
+ * inside MULTI ... EXEC, so a replay applies all of it or none; a single command
+ * is written alone (as Redis 7 does). Units nest; the outermost counts. */
+void propagate_unit_begin(void);
+void propagate_unit_end(void);
 /* db.c: key (in db dbid) expired: DEL key. */
 void persist_propagate_expired(int dbid, const char *key, size_t klen);
 

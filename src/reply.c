@@ -9,9 +9,10 @@
 
 /* ---------------------------------------------------------------- buffers */
 
+/* Pushes (pub/sub messages, invalidations) get through CLIENT REPLY OFF/SKIP. */
 static inline bool replies_dropped(const client *c) {
-    return c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY | CLIENT_REPLY_OFF |
-                       CLIENT_REPLY_SKIP);
+    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)) return true;
+    return (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) && !(c->flags & CLIENT_PUSHING);
 }
 
 static reply_block *block_new(size_t size) {

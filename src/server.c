@@ -1,5 +1,6 @@
 /* src/server.c: the server struct, call(), the cron and the before-sleep order. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -9,7 +10,10 @@
 #include "../utils/rand.h"
 #include "../utils/ht.h"
 #include "config.h"
+#include "multi.h"
 #include "persist.h"
+#include "pubsub.h"
+#include "tracking.h"
 #include "server.h"
 
 struct cn_server server;
@@ -160,7 +164,30 @@ void server_slowlog_reset(void) {
 
 /* ---------------------------------------------------------------- call() */
 
-static void reply_unknown_command(client *c) {
+/* Replies a refusal of c's command (cmd: NULL when unknown) and counts it. Inside
+ * MULTI a refusal makes the EXEC abort, and a refused EXEC ends the transaction
+ * with Redis's "EXECABORT Transaction discarded because of: <reason>". */
+static void refuse(client *c, command *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void refuse(client *c, command *cmd, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (cmd) cmd->rejected_calls++;
+    if (c->flags & CLIENT_MULTI) {
+        if (cmd && (cmd->flags & CMD_EXEC)) {
+            multi_discard(c);
+            reply_errorf(c, "EXECABORT Transaction discarded because of: %s",
+                         strncmp(msg, "ERR ", 4) ? msg : msg + 4);
+            return;
+        }
+        multi_flag_error(c);
+    }
+    reply_error(c, msg);
+}
+
+static void refuse_unknown_command(client *c) {
     char args[256];
     size_t n = 0;
     args[0] = '\0';
@@ -170,23 +197,22 @@ static void reply_unknown_command(client *c) {
         if (w < 0 || (size_t)w >= sizeof(args) - n) break;
         n += (size_t)w;
     }
-    reply_errorf(c, "ERR unknown command '%.128s', with args beginning with: %s", c->argv[0], args);
+    refuse(c, NULL, "ERR unknown command '%.128s', with args beginning with: %s", c->argv[0], args);
 }
 
-/* Finds the command (and subcommand) and checks arity and auth. Replies and
- * returns NULL when the command cannot run. */
+/* Finds the command (and subcommand) and checks arity, auth and the server's
+ * state. Replies (refuse()) and returns NULL when the command cannot run. */
 static command *resolve_or_reply(client *c) {
     command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
     if (!cmd) {
-        reply_unknown_command(c);
+        refuse_unknown_command(c);
         return NULL;
     }
     /* A container runs a subcommand; with none given, its own handler if it has one. */
     if (cmd->subcommands && (c->argc >= 2 || !cmd->proc)) {
         if (c->argc < 2) {
             c->cmd = cmd;
-            reply_err_arity(c);
-            cmd->rejected_calls++;
+            refuse(c, cmd, "ERR wrong number of arguments for '%s' command", cmd->fullname);
             return NULL;
         }
         command *sub = command_lookup_sub(cmd, c->argv[1], c->argvlen[1]);
@@ -195,44 +221,41 @@ static command *resolve_or_reply(client *c) {
             size_t i;
             for (i = 0; cmd->name[i] && i < sizeof(up) - 1; i++) up[i] = (char)toupper((unsigned char)cmd->name[i]);
             up[i] = '\0';
-            reply_errorf(c, "ERR unknown subcommand '%.128s'. Try %s HELP.", c->argv[1], up);
-            cmd->rejected_calls++;
+            refuse(c, cmd, "ERR unknown subcommand '%.128s'. Try %s HELP.", c->argv[1], up);
             return NULL;
         }
         cmd = sub;
     }
     c->cmd = cmd;
     if (!command_arity_ok(cmd, c->argc)) {
-        reply_err_arity(c);
-        cmd->rejected_calls++;
+        refuse(c, cmd, "ERR wrong number of arguments for '%s' command", cmd->fullname);
         return NULL;
     }
     if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
-        reply_error(c, "NOAUTH Authentication required.");
-        cmd->rejected_calls++;
+        refuse(c, cmd, "NOAUTH Authentication required.");
         return NULL;
     }
-    /* A failed save or AOF write refuses writes (and PING, as Redis does). */
+    bool in_multi = c->flags & CLIENT_MULTI;
+    if (in_multi && (cmd->flags & CMD_NO_MULTI)) {
+        refuse(c, cmd, "ERR Command not allowed inside a transaction");
+        return NULL;
+    }
+    /* A failed save or AOF write refuses writes (and PING, as Redis does); EXEC
+     * counts as a write when it has queued one. */
     const char *deny = persist_deny_write();
-    if (deny && !(c->flags & CLIENT_AOF_LOADING) &&
-        ((cmd->flags & CMD_WRITE) || !strcmp(cmd->name, "ping"))) {
-        reply_error(c, deny);
-        cmd->rejected_calls++;
+    bool is_write = (cmd->flags & CMD_WRITE) ||
+                    (in_multi && (cmd->flags & CMD_EXEC) && multi_has_flags(c, CMD_WRITE));
+    if (deny && !(c->flags & CLIENT_AOF_LOADING) && (is_write || !strcmp(cmd->name, "ping"))) {
+        refuse(c, cmd, "%s", deny);
         return NULL;
     }
     if (server.loading && !(cmd->flags & CMD_LOADING) && !(c->flags & CLIENT_AOF_LOADING)) {
-        reply_error(c, "LOADING Redis is loading the dataset in memory");
-        cmd->rejected_calls++;
+        refuse(c, cmd, "LOADING Redis is loading the dataset in memory");
         return NULL;
     }
-    if ((c->flags & CLIENT_PUBSUB) && c->resp == 2) {
-        /* Subscription mode (RESP2) allows only these; pub/sub itself comes later. */
-        const char *n = cmd->parent ? cmd->parent->name : cmd->name;
-        if (strcmp(n, "ping") && strcmp(n, "quit") && strcmp(n, "reset")) {
-            reply_errorf(c, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd->fullname);
-            cmd->rejected_calls++;
-            return NULL;
-        }
+    if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !pubsub_allowed_in_resp2_context(cmd)) {
+        refuse(c, cmd, "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd->fullname);
+        return NULL;
     }
     return cmd;
 }
@@ -241,11 +264,20 @@ static command *resolve_or_reply(client *c) {
  * (server_update_time); each command's end reading is the next one's start, so a
  * pipelined command costs one clock read, not three. */
 void call(client *c) {
-    static int depth; /* call() runs again inside for blocked clients' re-runs */
     c->cmd = NULL;
     command *cmd = resolve_or_reply(c);
     if (!cmd) return;
+    if (tracking_clients) tracking_limit();
+    if ((c->flags & CLIENT_MULTI) && !(cmd->flags & CMD_NOT_QUEUED)) {
+        multi_queue(c);
+        return;
+    }
+    call_command(c, cmd);
+}
 
+void call_command(client *c, command *cmd) {
+    static int depth; /* call() runs again inside for blocked clients' re-runs and EXEC */
+    c->cmd = cmd;
     /* CLIENT REPLY SKIP applies to the command after it. */
     bool skip = c->flags & CLIENT_REPLY_SKIP_NEXT;
     if (skip) c->flags = (c->flags & ~CLIENT_REPLY_SKIP_NEXT) | CLIENT_REPLY_SKIP;
@@ -282,8 +314,59 @@ void call(client *c) {
     if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlog_push(c, dur);
     if (server.nmonitors && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
         server_feed_monitors(c, dbid);
-    /* Keys this command pushed to serve their waiters once it is complete. */
-    if (depth == 0) block_serve_ready();
+    /* Client-side caching remembers the keys a read showed this client. */
+    if (c->flags & CLIENT_TRACKING) {
+        if (cmd->flags & CMD_READONLY) tracking_remember_keys(c, cmd);
+        tracking_after_command(c, cmd);
+    }
+    if (depth == 0) {
+        /* Keys this command pushed serve their waiters once it is complete. */
+        block_serve_ready();
+        tracking_command_done();
+    }
+}
+
+/* ---------------------------------------------------------------- CLIENT PAUSE */
+
+void server_pause(int kind, int64_t end_ms) {
+    /* A new pause extends, never shortens, and ALL wins over WRITE (Redis's rule). */
+    if (server.pause_kind == PAUSE_OFF || kind > server.pause_kind) server.pause_kind = kind;
+    if (end_ms > server.pause_end_ms) server.pause_end_ms = end_ms;
+}
+
+void server_unpause(void) {
+    server.pause_kind = PAUSE_OFF;
+    server.pause_end_ms = 0;
+    /* Clients held by the pause go on with their commands, in arrival order. */
+    size_t n = server.npaused;
+    client **held = server.paused_clients;
+    server.paused_clients = NULL;
+    server.npaused = server.paused_cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!held[i]) continue;
+        held[i]->flags &= ~CLIENT_PAUSED;
+        server.blocked_clients--;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (held[i] && !(held[i]->flags & CLIENT_PAUSED)) client_process_pending(held[i]);
+    cn_free(held);
+}
+
+bool server_pause_blocks(client *c) {
+    if (server.pause_kind == PAUSE_OFF || (c->flags & CLIENT_AOF_LOADING)) return false;
+    if (server.pause_kind == PAUSE_ALL) return true;
+    command *cmd = command_lookup(c->argv[0], c->argvlen[0]);
+    if (!cmd) return false;
+    if (cmd->subcommands && c->argc >= 2) {
+        command *sub = command_lookup_sub(cmd, c->argv[1], c->argvlen[1]);
+        if (sub) cmd = sub;
+    }
+    if (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) return true;
+    return (cmd->flags & CMD_EXEC) && multi_has_flags(c, CMD_WRITE | CMD_MAY_REPLICATE);
+}
+
+static void pause_check_end(void) {
+    if (server.pause_kind != PAUSE_OFF && server.now_ms >= server.pause_end_ms) server_unpause();
 }
 
 /* ---------------------------------------------------------------- instantaneous metrics
@@ -328,6 +411,8 @@ static long server_cron(el_loop *loop, long long id, void *data) {
         inst_track(INST_NET_OUTPUT, server.stat_net_output_bytes);
     }
     clients_cron();
+    pause_check_end();
+    if (tracking_clients) tracking_limit();
     persist_cron();
     expire_cycle_slow();
     /* Incremental rehashing: about 1 ms per cron for the db that needs it most. */
@@ -353,7 +438,14 @@ static void before_sleep(el_loop *loop) {
     block_serve_ready();
     long next_timeout = block_timeouts();
     blocking_resume_clients();
+    pause_check_end();
+    if (server.pause_kind != PAUSE_OFF) {
+        long until = (long)(server.pause_end_ms - server.now_ms);
+        if (until < 0) until = 0;
+        if (next_timeout < 0 || until < next_timeout) next_timeout = until;
+    }
     el_set_max_wait(server.loop, next_timeout);
+    tracking_before_sleep();
     persist_before_sleep();
     clients_handle_writes();
     clients_free_pending();
@@ -391,6 +483,9 @@ void server_setup(void) {
     rand_seed(rseed ^ ((uint64_t)rnd[0] << 56));
     db_setup(server.databases);
     blocking_setup();
+    multi_setup(server.databases);
+    pubsub_setup();
+    tracking_setup();
     command_setup();
     el_set_before_sleep(server.loop, before_sleep);
     el_add_timer(server.loop, 1, server_cron, NULL);
@@ -406,11 +501,15 @@ void server_teardown(void) {
     server_slowlog_reset();
     command_teardown();
     blocking_teardown();
+    tracking_teardown();
+    pubsub_teardown();
+    multi_teardown();
     persist_teardown();
     db_teardown();
     cn_free(server.clients);
     cn_free(server.monitors);
     cn_free(server.errstats);
+    cn_free(server.paused_clients);
 }
 
 int server_prepare_shutdown(int flags) {

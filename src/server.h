@@ -75,6 +75,7 @@
 #define CONFIG_DEFAULT_DBFILENAME "dump.csnap"
 #define CONFIG_DEFAULT_AOF_FILENAME "appendonly.aof"
 #define CONFIG_DEFAULT_AOF_DIRNAME "appendonlydir"
+#define CONFIG_DEFAULT_TRACKING_TABLE_MAX_KEYS 1000000
 
 /* Client flags. */
 enum {
@@ -94,6 +95,12 @@ enum {
     CLIENT_PROP_REWRITTEN = 1 << 13, /* the command called propagate_instead() */
     CLIENT_DENY_BLOCKING = 1 << 14,  /* a blocking command answers as on timeout */
     CLIENT_AOF_LOADING = 1 << 15,    /* the connectionless client replaying the AOF */
+    CLIENT_MULTI = 1 << 16,          /* in MULTI: commands are queued (multi.h) */
+    CLIENT_DIRTY_CAS = 1 << 17,      /* a watched key changed: EXEC fails */
+    CLIENT_DIRTY_EXEC = 1 << 18,     /* a command was refused while queueing: EXECABORT */
+    CLIENT_PUSHING = 1 << 19,        /* writing an out-of-band push (not dropped by REPLY OFF) */
+    CLIENT_TRACKING = 1 << 20,       /* CLIENT TRACKING ON (tracking.h) */
+    CLIENT_PAUSED = 1 << 21,         /* waiting for CLIENT PAUSE to end (in server.paused_clients) */
 };
 
 /* An overflow block of the reply list. */
@@ -137,6 +144,11 @@ typedef struct client {
     uint64_t net_in, net_out;
     struct client *next_pending; /* in server.pending_write */
     struct block_state *bstate;  /* while blocked on keys (blocking.c) */
+    struct client_pubsub *pubsub; /* subscriptions (pubsub.c); NULL if never subscribed */
+    struct multi_state *mstate;  /* queued commands while CLIENT_MULTI (multi.c) */
+    struct client_watch *watched; /* keys this client WATCHes (multi.c) */
+    size_t nwatched, watched_cap;
+    struct tracking_state *tracking; /* client-side caching (tracking.c); NULL if never on */
     size_t all_index;            /* position in server.clients */
 } client;
 
@@ -172,6 +184,11 @@ struct cn_server {
     client **monitors;
     size_t nmonitors;
     size_t blocked_clients;
+    /* CLIENT PAUSE: until when (ms) and what (PAUSE_*); clients waiting for it. */
+    int64_t pause_end_ms;
+    int pause_kind;
+    client **paused_clients;
+    size_t npaused, paused_cap;
 
     /* Time. */
     int64_t now_us;       /* wall clock, read once per command (see call()) */
@@ -253,6 +270,7 @@ struct cn_server {
     bool aof_load_truncated;
     bool aof_use_snapshot_base;   /* aof-use-rdb-preamble: the rewrite's base format */
     bool loading;                 /* loading a snapshot or AOF: -LOADING for most commands */
+    long long tracking_table_max_keys; /* keys remembered for client-side caching (tracking.h) */
 };
 
 extern struct cn_server server;
@@ -261,8 +279,22 @@ extern struct cn_server server;
 void server_setup(void);
 void server_teardown(void);
 void server_update_time(void);
-/* Runs one command for c (argv parsed): lookup, checks, handler, stats. */
+/* Runs one command for c (argv parsed): lookup, checks (or, in MULTI, queueing),
+ * handler, stats. */
 void call(client *c);
+/* The part of call() after the checks: runs cmd (resolved, allowed) for c with
+ * c->argv, then propagation, stats, slow log and MONITOR. EXEC runs its queued
+ * commands through this. */
+void call_command(client *c, command *cmd);
+
+/* CLIENT PAUSE (cmd_conn.c sets it, client.c and db.c obey it). */
+enum { PAUSE_OFF = 0, PAUSE_WRITE = 1, PAUSE_ALL = 2 };
+/* Would c's next command (argv parsed, not yet run) wait for the pause to end? */
+bool server_pause_blocks(client *c);
+/* Writes (expiry, eviction) are held while a pause is on. */
+static inline bool server_writes_paused(void) { return server.pause_kind != PAUSE_OFF; }
+void server_pause(int kind, int64_t end_ms);
+void server_unpause(void);
 /* Appends a line to MONITOR clients for c's current command. */
 void server_feed_monitors(client *c, int dbid);
 void server_count_error(const char *code, size_t len);
@@ -283,8 +315,10 @@ void client_close_async(client *c);
 /* Drops every reply queued for c (the AOF loading client, which has no connection). */
 void client_discard_replies(client *c);
 void client_queue_write(client *c);
-/* Runs the commands c sent while it was blocked. */
+/* Runs the commands c sent while it was blocked or paused. */
 void client_process_pending(client *c);
+/* c's next command waits for CLIENT PAUSE to end (server_unpause resumes it). */
+void client_hold_for_pause(client *c);
 /* Writes pending replies of every queued client (before-sleep). */
 void clients_handle_writes(void);
 /* Closes clients marked CLOSE_ASAP. */
@@ -326,6 +360,9 @@ bool arg_ll_or_reply(client *c, int i, long long *out);
 bool arg_ll_range_or_reply(client *c, int i, long long min, long long max, long long *out,
                            const char *errmsg);
 bool arg_double_or_reply(client *c, int i, double *out);
+/* A timeout in milliseconds (CLIENT PAUSE, WAIT): an integer >= 0, or Redis's
+ * "timeout is not an integer or out of range" / "timeout is negative". */
+bool arg_timeout_ms_or_reply(client *c, int i, long long *ms);
 /* The tail of LMPOP/BLMPOP/ZMPOP/BZMPOP from argv[numkeys_idx]: numkeys (> 0),
  * the keys, one of two direction words (*which: 0 for word0, 1 for word1), and
  * [COUNT count] (1 when absent). Replies Redis's errors. */

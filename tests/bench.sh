@@ -15,7 +15,7 @@ N_P1=${N_P1:-200000}
 N_P16=${N_P16:-1000000}
 KEYS=${KEYS:-1000000}
 TESTS=${TESTS:-set get incr mset hset sadd lpush lpop zadd lrange_100}
-SECTIONS=${SECTIONS:-throughput memory persistence}
+SECTIONS=${SECTIONS:-throughput messaging memory persistence}
 CAIRN=${CAIRN:-$PWD/src/cairn-server}
 REDIS=${REDIS:-/usr/sbin/redis-server}
 [ -x "$REDIS" ] || REDIS=$(command -v redis-server)
@@ -69,6 +69,18 @@ run_one() { # port pid test pipeline n
         '{printf "%s %s %s %.3f\n", $2, $5, $7, cpu / n / 1000}'
 }
 
+# The same for a custom command: port pid pipeline n command args...
+run_one_cmd() {
+    local port=$1 pid=$2 pipe=$3 n=$4 before after out
+    shift 4
+    before=$(cpu_ns "$pid")
+    out=$(timeout 300 taskset -c $CORE_CLIENT redis-benchmark -p "$port" -c $CLIENTS -n "$n" \
+        -P "$pipe" --csv "$@" 2>/dev/null | tail -n 1)
+    after=$(cpu_ns "$pid")
+    echo "$out" | tr -d '"' | awk -F, -v cpu=$((after - before)) -v n="$n" \
+        '{printf "%s %s %s %.3f\n", $2, $5, $7, cpu / n / 1000}'
+}
+
 median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # A test runs only when Cairn has its command (lrange_100 needs lrange and lpush).
@@ -115,6 +127,82 @@ cat <<'TXT'
 
 ratio: Cairn rps / Redis rps; cpu: Redis CPU per request / Cairn CPU per request
 (both > 1 mean Cairn is ahead). p50/p99 in ms; us = server CPU microseconds per request.
+TXT
+fi
+
+# ------------------------------------------------------------------ messaging
+# PUBLISH fanned out to SUBS subscribers (redis-cli processes on the client core,
+# reading into /dev/null), and MULTI/EXEC transactions: TX transactions of
+# MULTI, INCR, SET, EXEC sent with redis-cli --pipe, timed to the last reply, with
+# the server's CPU per transaction.
+SUBS=${SUBS:-50}
+TX=${TX:-100000}
+
+if want messaging; then
+printf '\nMessaging: PUBLISH to %d subscribers (64-byte messages), MULTI/EXEC transactions\n\n' $SUBS
+printf '| %-40s | %11s | %11s | %6s | %8s | %8s | %6s |\n' test cairn redis ratio "cairn us" "redis us" cpu
+printf '|%s|\n' "------------------------------------------|-------------|-------------|--------|----------|----------|--------"
+subpids=()
+for port in $PORT_C $PORT_R; do
+    for _ in $(seq 1 $SUBS); do
+        taskset -c $CORE_CLIENT redis-cli -p $port subscribe bench:ch >/dev/null 2>&1 &
+        subpids+=($!)
+    done
+done
+for port in $PORT_C $PORT_R; do
+    for _ in $(seq 1 100); do
+        [ "$(redis-cli -p $port pubsub numsub bench:ch | tail -n 1)" = "$SUBS" ] && break
+        sleep 0.1
+    done
+done
+msg=$(printf '%064d' 0)
+for P in 1 16; do
+    n=$((N_P1 / 2))
+    [ $P -gt 1 ] && n=$N_P1
+    : >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
+    for round in $(seq 1 $ROUNDS); do
+        pub() { BENCH_ARGS="" run_one_cmd $1 $2 $P $n publish bench:ch "$msg"; }
+        if [ $((round % 2)) = 1 ]; then c=$(pub $PORT_C $PID_C); r=$(pub $PORT_R $PID_R)
+        else r=$(pub $PORT_R $PID_R); c=$(pub $PORT_C $PID_C); fi
+        echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
+        echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
+        echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
+    done
+    col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
+    printf '| %-40s | %11.0f | %11.0f | %6.2f | %8.2f | %8.2f | %6.2f |\n' \
+        "PUBLISH -P $P, publishes/s" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
+        "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
+done
+kill "${subpids[@]}" 2>/dev/null; wait "${subpids[@]}" 2>/dev/null
+
+# Transactions: the same file for both servers.
+awk -v n=$TX 'BEGIN { for (i = 0; i < n; i++) {
+    k = sprintf("tx:%06d", i % 1000); kn = k ":n";
+    printf "*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$%d\r\n%s\r\n", length(kn), kn;
+    printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$5\r\nvalue\r\n*1\r\n$4\r\nEXEC\r\n", length(k), k } }' \
+    >"$dir/tx.resp"
+tx_one() { # port pid -> "tx_per_s cpu_us_per_tx"
+    local before after t0 t1
+    before=$(cpu_ns "$2"); t0=$(date +%s%N)
+    taskset -c $CORE_CLIENT redis-cli -p "$1" --pipe <"$dir/tx.resp" >/dev/null
+    t1=$(date +%s%N); after=$(cpu_ns "$2")
+    awk -v n=$TX -v ns=$((t1 - t0)) -v cpu=$((after - before)) 'BEGIN {printf "%.0f %.3f\n", n / (ns / 1e9), cpu / n / 1000}'
+}
+: >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
+for round in $(seq 1 $ROUNDS); do
+    if [ $((round % 2)) = 1 ]; then c=$(tx_one $PORT_C $PID_C); r=$(tx_one $PORT_R $PID_R)
+    else r=$(tx_one $PORT_R $PID_R); c=$(tx_one $PORT_C $PID_C); fi
+    echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
+    echo "$c $r" | awk '{ if ($3 > 0) printf "%.4f\n", $1 / $3; else print 0 }' >>"$dir/ratio"
+    echo "$c $r" | awk '{ if ($2 > 0) printf "%.4f\n", $4 / $2; else print 0 }' >>"$dir/cpuratio"
+done
+printf '| %-40s | %11.0f | %11.0f | %6.2f | %8.2f | %8.2f | %6.2f |\n' \
+    "MULTI/INCR/SET/EXEC pipelined, tx/s" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
+    "$(col c 2)" "$(col r 2)" "$(median <"$dir/cpuratio")"
+cat <<'TXT'
+
+ratio: Cairn rate / Redis rate; us: server CPU microseconds per PUBLISH (which writes
+to every subscriber) or per transaction; cpu: Redis's / Cairn's (> 1: Cairn is ahead).
 TXT
 fi
 

@@ -805,6 +805,11 @@ static void t_restart(void) {
     if (r) freeReplyObject(r);
     EXPECT_STATUS(c, "OK", "SET g v");
     EXPECT_BULK(c, "v", "GETDEL g");
+    EXPECT_STATUS(c, "OK", "MULTI");
+    EXPECT_STATUS(c, "QUEUED", "SET tx1 a");
+    EXPECT_STATUS(c, "QUEUED", "RPUSH tx2 b c");
+    redisReply *tx = CMD(c, "EXEC");
+    if (tx) freeReplyObject(tx);
 
     const char *ttl_keys[] = {"a", "b", "c", "d", "e", "f"};
     long long ttls[6];
@@ -835,8 +840,63 @@ static void t_restart(void) {
     EXPECT_ARRAY_STRS(c, ((const char *[]){"a", "b", "c", "d", "e"}), 5, "LRANGE sorted 0 -1");
     EXPECT_ARRAY_STRS(c, ((const char *[]){"z"}), 1, "LRANGE l 0 -1");
     EXPECT_INT(c, 0, "EXISTS g");
+    EXPECT_BULK(c, "a", "GET tx1");
+    EXPECT_ARRAY_STRS(c, ((const char *[]){"b", "c"}), 2, "LRANGE tx2 0 -1");
     redisFree(c);
     srv_stop(s);
+}
+
+/* EXEC logs what its commands wrote as one unit: inside MULTI ... EXEC when that is
+ * more than one command, alone when it is one, nothing when none wrote. */
+static void t_transactions(void) {
+    redisContext *c = fresh();
+    cursor cur = cursor_at_end(S);
+    EXPECT_STATUS(c, "OK", "MULTI");
+    EXPECT_STATUS(c, "QUEUED", "SET ta 1");
+    EXPECT_STATUS(c, "QUEUED", "INCR tn");
+    EXPECT_STATUS(c, "QUEUED", "GET ta");
+    redisReply *r = CMD(c, "EXEC");
+    CHECK(r && r->type == REDIS_REPLY_ARRAY && r->elements == 3);
+    if (r) freeReplyObject(r);
+    EXPECT_LOG(&cur, "MULTI");
+    EXPECT_LOG(&cur, "SET ta 1");
+    EXPECT_LOG(&cur, "INCR tn");
+    EXPECT_LOG(&cur, "EXEC");
+    /* One write: no MULTI around it. */
+    EXPECT_STATUS(c, "OK", "MULTI");
+    EXPECT_STATUS(c, "QUEUED", "GET ta");
+    EXPECT_STATUS(c, "QUEUED", "SET tb 2");
+    r = CMD(c, "EXEC");
+    if (r) freeReplyObject(r);
+    EXPECT_LOG(&cur, "SET tb 2");
+    /* Reads only, a failed write, and an aborted EXEC: nothing. */
+    EXPECT_STATUS(c, "OK", "MULTI");
+    EXPECT_STATUS(c, "QUEUED", "GET ta");
+    EXPECT_STATUS(c, "QUEUED", "LPUSH ta x");
+    r = CMD(c, "EXEC");
+    if (r) freeReplyObject(r);
+    EXPECT_STATUS(c, "OK", "WATCH ta");
+    redisContext *other = srv_connect(S);
+    EXPECT_STATUS(other, "OK", "SET ta 3");
+    EXPECT_LOG(&cur, "SET ta 3");
+    redisFree(other);
+    EXPECT_STATUS(c, "OK", "MULTI");
+    EXPECT_STATUS(c, "QUEUED", "SET tc 1");
+    EXPECT_NIL(c, "EXEC");
+    /* A rewritten command inside a transaction is logged in its deterministic form. */
+    EXPECT_STATUS(c, "OK", "MULTI");
+    EXPECT_STATUS(c, "QUEUED", "SET td v");
+    EXPECT_STATUS(c, "QUEUED", "EXPIRE td 100");
+    long long t0 = wall_ms();
+    r = CMD(c, "EXEC");
+    long long t1 = wall_ms();
+    if (r) freeReplyObject(r);
+    EXPECT_LOG(&cur, "MULTI");
+    EXPECT_LOG(&cur, "SET td v");
+    EXPECT_LOG_T(&cur, "PEXPIREAT td #", t0 + 100000, t1 + 100000);
+    EXPECT_LOG(&cur, "EXEC");
+    EXPECT_LOG_END(&cur);
+    redisFree(c);
 }
 
 static void t_stop(void) { srv_stop(S); }
@@ -858,6 +918,7 @@ int main(void) {
         test_run("blocking commands served after blocking", t_blocking_served);
         test_run("SORT STORE from a set", t_sort_store);
         test_run("deterministic writes as sent; no-ops not logged", t_as_sent);
+        test_run("MULTI/EXEC: one unit, wrapped when more than one write", t_transactions);
         test_run("stop", t_stop);
     }
     test_run("restart: values and TTLs back from the log", t_restart);
