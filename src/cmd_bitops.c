@@ -21,6 +21,7 @@
 
 #include "../utils/alloc.h"
 #include "../utils/num.h"
+#include "notify.h"
 #include "server.h"
 
 #define ERR_BIT_OFFSET "ERR bit offset is not an integer or out of range"
@@ -166,8 +167,12 @@ static void cmd_setbit(client *c) {
         p[byte] |= (unsigned char)mask;
     else
         p[byte] &= (unsigned char)~mask;
-    /* Like Redis, a SETBIT that changes nothing is not a change. */
-    if (w != o || old != on || oldlen <= byte) string_write_end(c->db, o, w);
+    /* Like Redis, a SETBIT that changes nothing is not a change: the key is
+     * neither created nor lengthened and the bit was already so. (A value made
+     * RAW here must still replace the old object, but reports nothing.) */
+    bool changed = !o || oldlen <= byte || old != on;
+    if (changed || w != o) string_write_end(c->db, o, w);
+    if (changed) notify_keyspace_event(NOTIFY_STRING, "setbit", c->db, c->argv[1], c->argvlen[1]);
     reply_int(c, old);
 }
 
@@ -323,7 +328,8 @@ static void cmd_bitop(client *c) {
     size_t dlen = c->argvlen[2];
     if (maxlen == 0) {
         cn_free(src);
-        db_delete(c->db, dkey, dlen);
+        if (db_delete(c->db, dkey, dlen))
+            notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, dkey, dlen);
         reply_int(c, 0);
         return;
     }
@@ -358,6 +364,7 @@ static void cmd_bitop(client *c) {
     r->buf[maxlen] = '\0';
     cn_free(src);
     db_set(c->db, d); /* replaces any value (and TTL) the destination had */
+    notify_keyspace_event(NOTIFY_STRING, "set", c->db, dkey, dlen);
     reply_int(c, (long long)maxlen);
 }
 
@@ -498,6 +505,7 @@ static void bitfield_generic(client *c, bool ro) {
     const unsigned char *p = NULL;
     size_t len = 0;
     char buf[32];
+    bool grown = false; /* the write created the key or lengthened it */
     if (!writes) {
         o = db_lookup_read(c->db, c->argv[1], c->argvlen[1]);
         if (o && o->type != OBJ_STRING) {
@@ -517,11 +525,16 @@ static void bitfield_generic(client *c, bool ro) {
         }
         /* Room for every write first, as Redis makes it (even for one that
          * OVERFLOW FAIL refuses). */
-        w = string_write_begin(o, c->argv[1], c->argvlen[1], (size_t)(highest >> 3) + 1);
+        size_t need = (size_t)(highest >> 3) + 1;
+        grown = !o || obj_strlen(o) < need;
+        w = string_write_begin(o, c->argv[1], c->argvlen[1], need);
         p = (const unsigned char *)obj_raw(w)->buf;
         len = obj_raw(w)->len;
     }
 
+    /* Writes that changed the string: as in Redis, every write when it grew,
+     * else those that changed their field's value. */
+    int changes = 0;
     reply_array(c, n);
     for (int i = 0; i < n; i++) {
         const bf_op *op = &ops[i];
@@ -541,12 +554,12 @@ static void bitfield_generic(client *c, bool ro) {
             continue;
         }
         bf_write((unsigned char *)obj_raw(w)->buf, op->offset, op->bits, bits);
-        if (op->opcode == BF_SET)
-            reply_int(c, cur);
-        else
-            reply_int(c, bf_value(bits, op->bits, op->sign));
+        int64_t stored = bf_value(bits, op->bits, op->sign);
+        if (grown || stored != cur) changes++;
+        reply_int(c, op->opcode == BF_SET ? cur : stored);
     }
     if (w) string_write_end(c->db, o, w);
+    if (changes) notify_keyspace_event(NOTIFY_STRING, "setbit", c->db, c->argv[1], c->argvlen[1]);
 done:
     cn_free(ops);
 }

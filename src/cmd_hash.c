@@ -28,6 +28,9 @@
  * added with db_set(); an existing hash is changed in place (a listpack that
  * moved is stored back with obj_set_ptr(): the object itself does not move) and
  * reported with db_touch_write(), or removed with db_delete() once empty.
+ * Each change is then reported (notify.h) with Redis 7.0.15's event: "hset"
+ * (HSET, HMSET, HSETNX; once per command, even if no value changed), "hdel"
+ * then "del" if the hash emptied, "hincrby", "hincrbyfloat".
  */
 #include <assert.h>
 #include <limits.h>
@@ -42,6 +45,7 @@
 #include "../utils/listpack.h"
 #include "../utils/num.h"
 #include "elements.h"
+#include "notify.h"
 #include "../utils/rand.h"
 #include "persist.h"
 #include "server.h"
@@ -343,13 +347,14 @@ static bool hash_write_or_reply(client *c, obj **o) {
     return true;
 }
 
-/* After changing o in place, or building it (created): puts it in the keyspace.
- * changes is what Redis adds to the dirty counter for the command (one per
- * field set or deleted; INFO's rdb_changes_since_last_save), of which the
- * choke point counts one. */
-static void hash_written(client *c, obj *o, bool created, long long changes) {
+/* After changing o in place, or building it (created): puts it in the keyspace
+ * and reports the command's event. changes is what Redis adds to the dirty
+ * counter for the command (one per field set or deleted; INFO's
+ * rdb_changes_since_last_save), of which the choke point counts one. */
+static void hash_written(client *c, obj *o, bool created, long long changes, const char *event) {
     if (created) db_set(c->db, o);
     else db_touch_write(c->db, o);
+    notify_keyspace_event(NOTIFY_HASH, event, c->db, c->argv[1], c->argvlen[1]);
     if (changes > 1) server.dirty += changes - 1;
 }
 
@@ -393,7 +398,7 @@ static long long hset_generic(client *c) {
     long long added = 0;
     for (int j = 2; j < c->argc; j += 2)
         added += hash_set(o, c->argv[j], c->argvlen[j], c->argv[j + 1], c->argvlen[j + 1]);
-    hash_written(c, o, created, (c->argc - 2) / 2);
+    hash_written(c, o, created, (c->argc - 2) / 2, "hset"); /* even if nothing changed */
     return added;
 }
 
@@ -417,7 +422,7 @@ static void cmd_hsetnx(client *c) {
     bool created = !o;
     if (created) o = hash_new_obj(c);
     hash_set(o, c->argv[2], c->argvlen[2], c->argv[3], c->argvlen[3]);
-    hash_written(c, o, created, 1);
+    hash_written(c, o, created, 1, "hset");
     reply_int(c, 1);
 }
 
@@ -525,6 +530,8 @@ static void cmd_hdel(client *c) {
         }
     }
     if (deleted && !removed) db_touch_write(c->db, o);
+    if (deleted) notify_keyspace_event(NOTIFY_HASH, "hdel", c->db, c->argv[1], c->argvlen[1]);
+    if (removed) notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[1], c->argvlen[1]);
     if (deleted > 1) server.dirty += deleted - 1; /* as Redis counts it; see hash_written */
     reply_int(c, deleted);
 }
@@ -559,7 +566,7 @@ static void cmd_hincrby(client *c) {
     bool created = !o;
     if (created) o = hash_new_obj(c);
     hash_set(o, f, flen, buf, len);
-    hash_written(c, o, created, 1);
+    hash_written(c, o, created, 1, "hincrby");
     reply_int(c, sum);
 }
 
@@ -596,7 +603,7 @@ static void cmd_hincrbyfloat(client *c) {
     bool created = !o;
     if (created) o = hash_new_obj(c);
     hash_set(o, f, flen, buf, len);
-    hash_written(c, o, created, 1);
+    hash_written(c, o, created, 1, "hincrbyfloat");
     reply_bulk(c, buf, len);
     /* Logged as the value it produced, HSET key field value, as Redis 7.0 does (a
      * float sum need not replay the same elsewhere). */

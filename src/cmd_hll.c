@@ -57,6 +57,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "notify.h"
 #include "server.h"
 #include "utils/xxhash.h"
 
@@ -324,6 +325,7 @@ static void cmd_pfadd(client *c) {
         if (changed) {
             p[15] |= 0x80; /* HLL_CACHE_STALE, the top bit of the little-endian cache */
             db_touch_write(c->db, o);
+            notify_keyspace_event(NOTIFY_STRING, "pfadd", c->db, key, klen);
         }
         reply_int(c, changed);
         return;
@@ -351,6 +353,7 @@ static void cmd_pfadd(client *c) {
         db_replace(c->db, o, n);
     else
         db_set(c->db, n);
+    notify_keyspace_event(NOTIFY_STRING, "pfadd", c->db, key, klen);
     reply_int(c, 1);
 }
 
@@ -397,8 +400,8 @@ static void cmd_pfmerge(client *c) {
     bool all_sparse = true;
     hll_view v;
     for (int j = 1; j < c->argc; j++) {
-        obj *o = j == 1 ? db_lookup_write(c->db, c->argv[j], c->argvlen[j])
-                        : db_lookup_read(c->db, c->argv[j], c->argvlen[j]);
+        /* The destination too is read, as Redis does (a "keymiss" if missing). */
+        obj *o = db_lookup_read(c->db, c->argv[j], c->argvlen[j]);
         if (!o) continue;
         if (!hll_view_or_reply(c, o, &v) || !hll_merge_or_reply(c, &v, regs)) return;
         if (v.enc == HLL_ENC_DENSE) all_sparse = false;
@@ -411,6 +414,8 @@ static void cmd_pfmerge(client *c) {
         db_replace(c->db, dst, n);
     else
         db_set(c->db, n);
+    /* "pfadd", as Redis reports a merge (a mass add), even when nothing changed. */
+    notify_keyspace_event(NOTIFY_STRING, "pfadd", c->db, c->argv[1], c->argvlen[1]);
     reply_ok(c);
 }
 
@@ -434,7 +439,7 @@ command cmd_table_hll[] = {
     {.name = "pfcount",
      .proc = cmd_pfcount,
      .arity = -2,
-     .flags = CMD_READONLY,
+     .flags = CMD_READONLY | CMD_MAY_REPLICATE, /* may rewrite its cache: held by CLIENT PAUSE WRITE */
      .acl = ACL_READ | ACL_HYPERLOGLOG | ACL_SLOW,
      .first_key = 1,
      .last_key = -1,

@@ -5,7 +5,8 @@
  * SWAPDB MOVE FLUSHDB FLUSHALL DBSIZE.
  *
  * Behaviour, reply shapes and error texts follow Redis 7.0 (checked against
- * redis-server 7.0.15). Every keyspace change goes through db.h.
+ * redis-server 7.0.15). Every keyspace change goes through db.h and is then
+ * reported with Redis's event (notify.h).
  *
  * Freeing is synchronous for now: UNLINK is DEL, and FLUSHDB/FLUSHALL ASYNC
  * free on the spot, until lazy freeing (a background thread) arrives.
@@ -21,6 +22,7 @@
 #include "../utils/glob.h"
 #include "../utils/ht.h"
 #include "../utils/num.h"
+#include "notify.h"
 #include "persist.h"
 #include "server.h"
 
@@ -62,7 +64,11 @@ static db *db_or_reply(client *c, int id) {
 
 static void cmd_del(client *c) {
     long long n = 0;
-    for (int j = 1; j < c->argc; j++) n += db_delete(c->db, c->argv[j], c->argvlen[j]);
+    for (int j = 1; j < c->argc; j++) {
+        if (!db_delete(c->db, c->argv[j], c->argvlen[j])) continue;
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[j], c->argvlen[j]);
+        n++;
+    }
     reply_int(c, n);
 }
 
@@ -168,8 +174,13 @@ static void expire_generic(client *c, int64_t basetime, bool seconds) {
         }
     }
     /* A deadline already past deletes the key now. */
-    if (when <= server.now_ms) db_delete(c->db, c->argv[1], c->argvlen[1]);
-    else (void)db_set_expire(c->db, o, when);
+    if (when <= server.now_ms) {
+        db_delete(c->db, c->argv[1], c->argvlen[1]);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[1], c->argvlen[1]);
+    } else {
+        (void)db_set_expire(c->db, o, when);
+        notify_keyspace_event(NOTIFY_GENERIC, "expire", c->db, c->argv[1], c->argvlen[1]);
+    }
     reply_int(c, 1);
     expire_propagate(c, when, basetime != 0 || seconds);
     return;
@@ -213,6 +224,7 @@ static void cmd_persist(client *c) {
         return;
     }
     (void)db_set_expire(c->db, o, OBJ_NO_EXPIRE);
+    notify_keyspace_event(NOTIFY_GENERIC, "persist", c->db, c->argv[1], c->argvlen[1]);
     reply_int(c, 1);
 }
 
@@ -222,11 +234,9 @@ static void rename_generic(client *c, bool nx) {
     const char *src = c->argv[1], *dst = c->argv[2];
     size_t slen = c->argvlen[1], dlen = c->argvlen[2];
     bool same = slen == dlen && memcmp(src, dst, slen) == 0;
-    /* The destination first: its lookup may expire it, which is a write, and
-     * the source pointer must come from after the last write. */
-    bool dst_exists = !same && nx && db_lookup_write(c->db, dst, dlen) != NULL;
-    obj *o = db_lookup_write(c->db, src, slen);
-    if (!o) {
+    /* The source, then the destination, as Redis looks them up (which decides
+     * the events when one has expired). */
+    if (!db_lookup_write(c->db, src, slen)) {
         reply_error(c, "ERR no such key");
         return;
     }
@@ -235,11 +245,16 @@ static void rename_generic(client *c, bool nx) {
         else reply_ok(c);
         return;
     }
-    if (dst_exists) {
+    if (db_lookup_write(c->db, dst, dlen) && nx) {
         reply_int(c, 0);
         return;
     }
+    /* Again: the destination's lazy expiry was a write, after which the source
+     * pointer may be stale. */
+    obj *o = db_lookup_write(c->db, src, slen);
     db_rename(c->db, o, dst, dlen);
+    notify_keyspace_event(NOTIFY_GENERIC, "rename_from", c->db, src, slen);
+    notify_keyspace_event(NOTIFY_GENERIC, "rename_to", c->db, dst, dlen);
     if (nx) reply_int(c, 1);
     else reply_ok(c);
 }
@@ -438,14 +453,22 @@ static void cmd_copy(client *c) {
         reply_error(c, "ERR source and destination objects are the same");
         return;
     }
-    /* The destination first when it is in this db (its lazy expiry is a write). */
-    bool dst_exists = !replace && db_lookup_write(to, dst, dlen) != NULL;
-    obj *o = db_lookup_read(c->db, src, slen); /* a read, as Redis counts it */
-    if (!o || dst_exists) {
+    /* The source (a read, as Redis counts it), then the destination, in
+     * Redis's order (which decides the events when one has expired). */
+    if (!db_lookup_read(c->db, src, slen)) {
         reply_int(c, 0);
         return;
     }
-    reply_int(c, db_copy_to(to, o, dst, dlen, replace));
+    if (db_lookup_write(to, dst, dlen) && !replace) {
+        reply_int(c, 0);
+        return;
+    }
+    /* Again: the destination's lazy expiry was a write, after which the source
+     * pointer may be stale. */
+    obj *o = db_lookup_write(c->db, src, slen);
+    bool copied = db_copy_to(to, o, dst, dlen, replace);
+    if (copied) notify_keyspace_event(NOTIFY_GENERIC, "copy_to", to, dst, dlen);
+    reply_int(c, copied);
 }
 
 static void cmd_move(client *c) {
@@ -460,7 +483,13 @@ static void cmd_move(client *c) {
         return;
     }
     obj *o = db_lookup_write(c->db, key, klen);
-    reply_int(c, o && db_move(c->db, to, o) ? 1 : 0);
+    if (!o || !db_move(c->db, to, o)) {
+        reply_int(c, 0);
+        return;
+    }
+    notify_keyspace_event(NOTIFY_GENERIC, "move_from", c->db, key, klen);
+    notify_keyspace_event(NOTIFY_GENERIC, "move_to", to, key, klen);
+    reply_int(c, 1);
 }
 
 /* ---------------------------------------------------------------- databases */
@@ -514,11 +543,17 @@ static void cmd_dbsize(client *c) { reply_int(c, (long long)db_size(c->db)); }
 
 /* ---------------------------------------------------------------- OBJECT */
 
-/* The key of OBJECT <sub> key, looked up without touching its LRU clock; NULL
- * after replying null if it is missing. */
+/* The key of OBJECT <sub> key; NULL after replying null if it is missing. Looked
+ * up as Redis does (LOOKUP_NOTOUCH | LOOKUP_NONOTIFY): counted in the keyspace
+ * hits and misses, but without touching the LRU clock or reporting a "keymiss". */
 static obj *object_lookup_or_reply(client *c) {
-    obj *o = lookup_read_notouch(c->db, c->argv[2], c->argvlen[2]);
-    if (!o) reply_null(c);
+    obj *o = db_lookup_write(c->db, c->argv[2], c->argvlen[2]);
+    if (o) {
+        server.stat_keyspace_hits++;
+    } else {
+        server.stat_keyspace_misses++;
+        reply_null(c);
+    }
     return o;
 }
 

@@ -41,6 +41,11 @@
  * added with db_set(); an existing one is changed in place (a listpack that
  * moved is stored back with obj_set_ptr(): the object itself does not move)
  * and reported with db_touch_write(), or removed with db_delete() once empty.
+ * Each change is then reported (notify.h) with Redis 7.0.15's event: "lpush",
+ * "rpush", "linsert", "lset", "lpop", "rpop" (also for the blocking commands,
+ * served at once or later), "lrem" and "ltrim" (even when nothing was
+ * trimmed), then "del" if the list emptied. LMOVE and its kin report the
+ * destination's push before the source's pop, as Redis does.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -51,6 +56,7 @@
 #include "../utils/num.h"
 #include "../utils/quicklist.h"
 #include "elements.h"
+#include "notify.h"
 #include "persist.h"
 #include "server.h"
 
@@ -345,11 +351,18 @@ static bool check_item_sizes_or_reply(client *c, int first, int last) {
     return true;
 }
 
-/* After elements were removed from o (under key): deletes the key if the list
- * is empty, else shrinks the encoding if it may and reports the change. */
-static void list_removed(client *c, obj *o, const char *key, size_t klen) {
+/* The events of a push and of a pop at where. */
+static const char *push_event(int where) { return where == LIST_HEAD ? "lpush" : "rpush"; }
+static const char *pop_event(int where) { return where == LIST_HEAD ? "lpop" : "rpop"; }
+
+/* After elements were removed from o (under key) by the command whose event is
+ * event: reports it, then deletes the key ("del") if the list is empty, else
+ * shrinks the encoding if it may and reports the change. */
+static void list_removed(client *c, obj *o, const char *key, size_t klen, const char *event) {
+    notify_keyspace_event(NOTIFY_LIST, event, c->db, key, klen);
     if (list_len(o) == 0) {
         db_delete(c->db, key, klen);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, key, klen);
     } else {
         list_shrink_check(o);
         db_touch_write(c->db, o);
@@ -379,6 +392,7 @@ static void push_generic(client *c, int where, bool xx) {
         db_set(c->db, o);
     else
         db_touch_write(c->db, o);
+    notify_keyspace_event(NOTIFY_LIST, push_event(where), c->db, c->argv[1], c->argvlen[1]);
     reply_int(c, len);
 }
 
@@ -416,7 +430,7 @@ static void list_pop_serve(client *c, obj *o, const char *key, size_t klen, int 
         reply_value(c, &v);
         list_pop(o, where);
     }
-    list_removed(c, o, key, klen);
+    list_removed(c, o, key, klen, pop_event(where));
 }
 
 static void pop_generic(client *c, int where) {
@@ -529,7 +543,8 @@ static void list_move_serve(client *c, obj *src, const char *skey, size_t sklen,
     }
     if (src == dst) list_pop(src, wherefrom);
 
-    /* Push (as Redis's lmoveHandlePush), reply, then pop. */
+    /* Push (as Redis's lmoveHandlePush), reply, then pop; the events come in
+     * that order too, the destination's push before the source's pop. */
     bool created = false;
     if (!dst) {
         dst = list_create(dkey, dklen);
@@ -542,10 +557,11 @@ static void list_move_serve(client *c, obj *src, const char *skey, size_t sklen,
         db_set(c->db, dst);
     else if (dst != src)
         db_touch_write(c->db, dst);
+    notify_keyspace_event(NOTIFY_LIST, push_event(whereto), c->db, dkey, dklen);
 
     if (src != dst) list_pop(src, wherefrom);
     cn_free(copy);
-    list_removed(c, src, skey, sklen);
+    list_removed(c, src, skey, sklen, pop_event(wherefrom));
 }
 
 /* LMOVE and RPOPLPUSH once the directions are known. */
@@ -813,6 +829,7 @@ static void cmd_lset(client *c) {
     }
     list_shrink_check(o); /* a big element may have been replaced by a small one */
     db_touch_write(c->db, o);
+    notify_keyspace_event(NOTIFY_LIST, "lset", c->db, c->argv[1], c->argvlen[1]);
     reply_ok(c);
 }
 
@@ -841,7 +858,7 @@ static void cmd_lrem(client *c) {
         list_iter_delete(&it);
         if (++removed == limit) break;
     }
-    if (removed) list_removed(c, o, c->argv[1], c->argvlen[1]);
+    if (removed) list_removed(c, o, c->argv[1], c->argvlen[1], "lrem");
     reply_int(c, (long long)removed);
 }
 
@@ -867,7 +884,8 @@ static void cmd_ltrim(client *c) {
     /* The tail first, so that the head's indexes stay put. */
     if (rtrim) list_delete_range(o, llen - rtrim, (size_t)rtrim);
     if (ltrim) list_delete_range(o, 0, (size_t)ltrim);
-    list_removed(c, o, c->argv[1], c->argvlen[1]);
+    /* "ltrim" even when nothing was trimmed, as Redis reports it. */
+    list_removed(c, o, c->argv[1], c->argvlen[1], "ltrim");
     reply_ok(c);
 }
 
@@ -910,6 +928,7 @@ static void cmd_linsert(client *c) {
         return;
     }
     db_touch_write(c->db, o);
+    notify_keyspace_event(NOTIFY_LIST, "linsert", c->db, c->argv[1], c->argvlen[1]);
     reply_int(c, (long long)list_len(o));
 }
 

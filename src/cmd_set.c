@@ -51,7 +51,11 @@
  * or converted is stored back with obj_set_ptr(): the object itself does not
  * move) and reported with db_touch_write(), or removed with db_delete() once
  * empty. *STORE commands replace the destination (of any type, TTL dropped)
- * with db_set(), or delete it when the result is empty.
+ * with db_set(), or delete it when the result is empty. Each change is then
+ * reported (notify.h) with Redis 7.0.15's event: "sadd", "srem", "spop", then
+ * "del" if the set emptied; SMOVE "srem" on the source (and "del"), then "sadd"
+ * on the destination only if the member was not there; "sinterstore",
+ * "sunionstore", "sdiffstore", or "del" for an empty result that removed a key.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -68,6 +72,7 @@
 #include "../utils/rand.h"
 #include "../utils/sbuf.h"
 #include "elements.h"
+#include "notify.h"
 #include "persist.h"
 #include "server.h"
 #include "set.h"
@@ -537,18 +542,34 @@ static bool set_lookup_or_reply(client *c, int i, bool write, obj **o) {
 }
 
 /* Stores a finished result under argv[i] (replacing whatever is there, TTL
- * dropped) and replies its size; an empty result deletes the key and replies
- * 0. Takes ownership of v. */
-static void store_result(client *c, int i, setv v) {
+ * dropped), reports event ("sinterstore", ...) and replies its size; an empty
+ * result deletes the key ("del" if it was there) and replies 0. Takes
+ * ownership of v. */
+static void store_result(client *c, int i, setv v, const char *event) {
     size_t n = setv_len(v);
     if (n == 0) {
         setv_free(v);
-        db_delete(c->db, c->argv[i], c->argvlen[i]);
+        if (db_delete(c->db, c->argv[i], c->argvlen[i]))
+            notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[i], c->argvlen[i]);
         reply_int(c, 0);
         return;
     }
     db_set(c->db, obj_new_value(c->argv[i], c->argvlen[i], OBJ_SET, v.enc, v.ptr, OBJ_NO_EXPIRE));
+    notify_keyspace_event(NOTIFY_SET, event, c->db, c->argv[i], c->argvlen[i]);
     reply_int(c, (long long)n);
+}
+
+/* After members were removed from o (under argv[1], its value stored back) by
+ * the command whose event is event: reports it, then deletes the key ("del")
+ * if the set is empty, else reports the write. */
+static void set_removed(client *c, obj *o, const char *event) {
+    notify_keyspace_event(NOTIFY_SET, event, c->db, c->argv[1], c->argvlen[1]);
+    if (set_len(o) == 0) {
+        db_delete(c->db, c->argv[1], c->argvlen[1]);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[1], c->argvlen[1]);
+    } else {
+        db_touch_write(c->db, o);
+    }
 }
 
 /* Replies every member of v as a RESP3 set (an array in RESP2). */
@@ -576,6 +597,7 @@ static void cmd_sadd(client *c) {
             added += setv_add(&v, &m);
         }
         db_set(c->db, obj_new_value(c->argv[1], c->argvlen[1], OBJ_SET, v.enc, v.ptr, OBJ_NO_EXPIRE));
+        notify_keyspace_event(NOTIFY_SET, "sadd", c->db, c->argv[1], c->argvlen[1]);
         reply_int(c, added);
         return;
     }
@@ -589,7 +611,10 @@ static void cmd_sadd(client *c) {
         added += setv_add(&v, &m);
     }
     setv_store(o, v);
-    if (added) db_touch_write(c->db, o);
+    if (added) {
+        db_touch_write(c->db, o);
+        notify_keyspace_event(NOTIFY_SET, "sadd", c->db, c->argv[1], c->argvlen[1]);
+    }
     reply_int(c, added);
 }
 
@@ -609,8 +634,7 @@ static void cmd_srem(client *c) {
         if (setv_len(v) == 0) break;
     }
     setv_store(o, v);
-    if (setv_len(v) == 0) db_delete(c->db, c->argv[1], c->argvlen[1]);
-    else if (removed) db_touch_write(c->db, o);
+    if (removed) set_removed(c, o, "srem");
     reply_int(c, removed);
 }
 
@@ -640,18 +664,22 @@ static void cmd_smove(client *c) {
     }
     setv_store(src, sv);
     /* src is a different object from dst: deleting it leaves dst where it is. */
-    if (setv_len(sv) == 0) db_delete(c->db, c->argv[1], c->argvlen[1]);
-    else db_touch_write(c->db, src);
+    set_removed(c, src, "srem");
+    /* "sadd" only if the member was not in dst already, as Redis reports it. */
     if (!dst) {
         setv dv = setv_create(&m, 1);
         setv_add(&dv, &m);
         db_set(c->db, obj_new_value(c->argv[2], c->argvlen[2], OBJ_SET, dv.enc, dv.ptr,
                                     OBJ_NO_EXPIRE));
+        notify_keyspace_event(NOTIFY_SET, "sadd", c->db, c->argv[2], c->argvlen[2]);
     } else {
         setv dv = setv_of(dst);
         bool added = setv_add(&dv, &m);
         setv_store(dst, dv);
-        if (added) db_touch_write(c->db, dst);
+        if (added) {
+            db_touch_write(c->db, dst);
+            notify_keyspace_event(NOTIFY_SET, "sadd", c->db, c->argv[2], c->argvlen[2]);
+        }
     }
     reply_int(c, 1);
 }
@@ -695,8 +723,7 @@ static void cmd_smembers(client *c) {
  * A random pop is logged as what it removed (persist.h): SREM key m1 m2 ..., in
  * the order replied; popping the whole set (a count >= its size) is DEL key.
  * Redis 7.0.15 logs a counted pop as one SREM per member inside MULTI/EXEC;
- * Cairn has no transactions and logs one SREM, which replays the same and is
- * atomic in the file. */
+ * one SREM replays the same, is atomic by itself and is smaller. */
 
 /* The members an SPOP removed, for its log entry (collected only while propagating). */
 typedef struct spop_log {
@@ -803,6 +830,7 @@ static void spop_some(client *c, obj *o, size_t count) {
     }
     setv_store(o, v);
     db_touch_write(c->db, o);
+    notify_keyspace_event(NOTIFY_SET, "spop", c->db, c->argv[1], c->argvlen[1]);
     spop_log_propagate(c, &log);
 }
 
@@ -822,8 +850,7 @@ static void cmd_spop(client *c) {
         spop_log log = {.on = propagating()};
         setv_pop_random_reply(c, &v, &log);
         setv_store(o, v);
-        if (setv_len(v) == 0) db_delete(c->db, c->argv[1], c->argvlen[1]);
-        else db_touch_write(c->db, o);
+        set_removed(c, o, "spop");
         spop_log_propagate(c, &log);
         return;
     }
@@ -841,7 +868,9 @@ static void cmd_spop(client *c) {
     size_t size = set_len(o);
     if ((unsigned long long)count >= size) {
         reply_setv(c, setv_of(o));
+        notify_keyspace_event(NOTIFY_SET, "spop", c->db, c->argv[1], c->argvlen[1]);
         db_delete(c->db, c->argv[1], c->argvlen[1]);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[1], c->argvlen[1]);
         const char *argv[] = {"DEL", c->argv[1]};
         const size_t lens[] = {3, c->argvlen[1]};
         propagate_instead(c, 2, argv, lens);
@@ -1014,7 +1043,7 @@ static void sinter_generic(client *c, int first, int n, int mode, int dst, size_
     bool empty = false;
     for (int j = 0; j < n; j++) empty |= !a.present[j];
     if (empty) {
-        if (mode == INTER_STORE) store_result(c, dst, setv_new_intset());
+        if (mode == INTER_STORE) store_result(c, dst, setv_new_intset(), "sinterstore");
         else if (mode == INTER_CARD) reply_int(c, 0);
         else reply_set(c, 0);
         goto done;
@@ -1041,7 +1070,7 @@ static void sinter_generic(client *c, int first, int n, int mode, int dst, size_
     }
     set_iter_deinit(&it);
     if (mode == INTER_STORE) {
-        store_result(c, dst, result);
+        store_result(c, dst, result, "sinterstore");
     } else {
         if (mode == INTER_CARD) reply_int(c, (long long)card);
         else reply_set_deferred(c, h, '~', (long)card);
@@ -1090,7 +1119,7 @@ static void sunion_generic(client *c, int first, bool store) {
         set_iter_deinit(&it);
     }
     if (store) {
-        store_result(c, 1, result);
+        store_result(c, 1, result, "sunionstore");
     } else {
         reply_setv(c, result);
         setv_free(result);
@@ -1129,7 +1158,7 @@ static void sdiff_generic(client *c, int first, bool store) {
         }
         set_iter_deinit(&it);
     }
-    if (store) store_result(c, 1, result);
+    if (store) store_result(c, 1, result, "sdiffstore");
     else reply_set_deferred(c, h, '~', (long)card);
 done:
     set_args_deinit(&a);

@@ -61,6 +61,7 @@
 #include "../utils/alloc.h"
 #include "../utils/sbuf.h"
 #include "elements.h"
+#include "notify.h"
 #include "server.h"
 #include "set.h"
 
@@ -358,7 +359,8 @@ static void sort_generic(client *c, bool readonly) {
     const char *dkey = c->argv[o.store];
     size_t dlen = c->argvlen[o.store];
     if (outlen == 0) {
-        db_delete(c->db, dkey, dlen);
+        if (db_delete(c->db, dkey, dlen))
+            notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, dkey, dlen);
         reply_int(c, 0);
         goto done;
     }
@@ -387,6 +389,7 @@ static void sort_generic(client *c, bool readonly) {
     }
     for (size_t i = 0; i < n; i++) ptrs[i] = out.buf ? out.buf + offs[i] : "";
     db_set(c->db, list_from_elements(dkey, dlen, n, ptrs, lens));
+    notify_keyspace_event(NOTIFY_LIST, "sortstore", c->db, dkey, dlen);
     reply_int(c, (long long)n);
     cn_free(offs);
     cn_free(lens);

@@ -9,9 +9,10 @@
  * past stores the key and lets lazy expiry remove it, GETEX parses its expire
  * value only once the key is known to be a string.
  *
- * Every keyspace change goes through db.h. Values that are written into
- * (APPEND, SETRANGE, and SETBIT/BITFIELD in cmd_bitops.c) become RAW objects, as
- * in Redis, and then grow in place: string_write_begin/end below.
+ * Every keyspace change goes through db.h and is then reported with Redis's
+ * event (notify.h). Values that are written into (APPEND, SETRANGE, and
+ * SETBIT/BITFIELD in cmd_bitops.c) become RAW objects, as in Redis, and then
+ * grow in place: string_write_begin/end below.
  */
 #include <limits.h>
 #include <math.h>
@@ -20,6 +21,7 @@
 
 #include "../utils/alloc.h"
 #include "../utils/num.h"
+#include "notify.h"
 #include "persist.h"
 #include "server.h"
 
@@ -215,6 +217,7 @@ static void cmd_set(client *c) {
     /* The common case: one lookup-or-insert, one allocation. */
     if (c->argc == 3) {
         db_set(c->db, obj_new_string(key, klen, val, vlen, OBJ_NO_EXPIRE));
+        notify_keyspace_event(NOTIFY_STRING, "set", c->db, key, klen);
         reply_ok(c);
         return;
     }
@@ -244,6 +247,8 @@ static void cmd_set(client *c) {
     }
     if ((flags & SETOPT_KEEPTTL) && old) when = obj_expire(old);
     db_set(c->db, obj_new_string(key, klen, val, vlen, when));
+    notify_keyspace_event(NOTIFY_STRING, "set", c->db, key, klen);
+    if (expire_arg) notify_keyspace_event(NOTIFY_GENERIC, "expire", c->db, key, klen);
     if (!(flags & SETOPT_GET)) reply_ok(c);
 
     /* The AOF gets what Redis 7.0 logs: with an expire option, SET key value PXAT
@@ -279,6 +284,7 @@ static void cmd_setnx(client *c) {
     }
     db_set(c->db, obj_new_string(c->argv[1], c->argvlen[1], c->argv[2], c->argvlen[2],
                                  OBJ_NO_EXPIRE));
+    notify_keyspace_event(NOTIFY_STRING, "set", c->db, c->argv[1], c->argvlen[1]);
     reply_int(c, 1);
 }
 
@@ -286,6 +292,8 @@ static void setex_generic(client *c, int unit, const char *cmdname) {
     int64_t when;
     if (!expire_arg_or_reply(c, 2, unit, false, cmdname, &when)) return;
     db_set(c->db, obj_new_string(c->argv[1], c->argvlen[1], c->argv[3], c->argvlen[3], when));
+    notify_keyspace_event(NOTIFY_STRING, "set", c->db, c->argv[1], c->argvlen[1]);
+    notify_keyspace_event(NOTIFY_GENERIC, "expire", c->db, c->argv[1], c->argvlen[1]);
     reply_ok(c);
     propagate_set_pxat(c, c->argv[3], c->argvlen[3], when); /* as Redis 7.0 logs both */
 }
@@ -303,6 +311,7 @@ static void cmd_getset(client *c) {
     else reply_null(c);
     db_set(c->db, obj_new_string(c->argv[1], c->argvlen[1], c->argv[2], c->argvlen[2],
                                  OBJ_NO_EXPIRE));
+    notify_keyspace_event(NOTIFY_STRING, "set", c->db, c->argv[1], c->argvlen[1]);
     /* Logged as SET key value, as Redis 7.0 does (GETSET is deprecated). */
     const char *argv[] = {"SET", c->argv[1], c->argv[2]};
     const size_t lens[] = {3, c->argvlen[1], c->argvlen[2]};
@@ -321,6 +330,7 @@ static void cmd_getdel(client *c) {
     }
     reply_str_obj(c, o);
     db_delete(c->db, c->argv[1], c->argvlen[1]);
+    notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[1], c->argvlen[1]);
     propagate_key_cmd(c, "DEL");
 }
 
@@ -347,13 +357,16 @@ static void cmd_getex(client *c) {
         /* Logged as Redis 7.0 does: DEL key, or PEXPIREAT key <absolute ms>. */
         if (when <= server.now_ms) {
             db_delete(c->db, c->argv[1], c->argvlen[1]);
+            notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[1], c->argvlen[1]);
             propagate_key_cmd(c, "DEL");
         } else {
             (void)db_set_expire(c->db, o, when);
+            notify_keyspace_event(NOTIFY_GENERIC, "expire", c->db, c->argv[1], c->argvlen[1]);
             propagate_pexpireat(c, when);
         }
     } else if ((flags & SETOPT_PERSIST) && o->has_expire) {
         (void)db_set_expire(c->db, o, OBJ_NO_EXPIRE);
+        notify_keyspace_event(NOTIFY_GENERIC, "persist", c->db, c->argv[1], c->argvlen[1]);
         propagate_key_cmd(c, "PERSIST");
     }
 }
@@ -370,9 +383,11 @@ static void cmd_mget(client *c) {
 }
 
 static void mset_all(client *c) {
-    for (int j = 1; j < c->argc; j += 2)
+    for (int j = 1; j < c->argc; j += 2) {
         db_set(c->db, obj_new_string(c->argv[j], c->argvlen[j], c->argv[j + 1], c->argvlen[j + 1],
                                      OBJ_NO_EXPIRE));
+        notify_keyspace_event(NOTIFY_STRING, "set", c->db, c->argv[j], c->argvlen[j]);
+    }
 }
 
 static void cmd_mset(client *c) {
@@ -437,6 +452,8 @@ static void incr_generic(client *c, long long delta) {
     } else {
         db_replace(c->db, o, obj_new_int(key, klen, v, obj_expire(o)));
     }
+    /* "incrby" for all four commands, as Redis names it. */
+    notify_keyspace_event(NOTIFY_STRING, "incrby", c->db, key, klen);
     reply_int(c, v);
 }
 
@@ -491,6 +508,7 @@ static void cmd_incrbyfloat(client *c) {
     obj *repl = obj_new_string_noint(key, klen, out, n, o ? obj_expire(o) : OBJ_NO_EXPIRE);
     if (o) db_replace(c->db, o, repl);
     else db_set(c->db, repl);
+    notify_keyspace_event(NOTIFY_STRING, "incrbyfloat", c->db, key, klen);
     reply_bulk(c, out, n);
     /* Logged as the value it produced (a float sum need not replay the same on
      * another machine): SET key value KEEPTTL, as Redis 7.0 does. */
@@ -514,6 +532,7 @@ static void cmd_append(client *c) {
     obj *o = db_lookup_write(c->db, key, klen);
     if (!o) {
         db_set(c->db, obj_new_string(key, klen, add, alen, OBJ_NO_EXPIRE));
+        notify_keyspace_event(NOTIFY_STRING, "append", c->db, key, klen);
         reply_int(c, (long long)alen);
         return;
     }
@@ -526,6 +545,7 @@ static void cmd_append(client *c) {
     obj *w = string_write_begin(o, key, klen, olen + alen);
     memcpy(obj_raw(w)->buf + olen, add, alen);
     string_write_end(c->db, o, w);
+    notify_keyspace_event(NOTIFY_STRING, "append", c->db, key, klen);
     reply_int(c, (long long)(olen + alen));
 }
 
@@ -595,6 +615,7 @@ static void cmd_setrange(client *c) {
     obj *w = string_write_begin(o, key, klen, need);
     memcpy(obj_raw(w)->buf + offset, val, vlen);
     string_write_end(c->db, o, w);
+    notify_keyspace_event(NOTIFY_STRING, "setrange", c->db, key, klen);
     reply_int(c, (long long)newlen);
 }
 

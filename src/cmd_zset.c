@@ -39,7 +39,12 @@
  * Every keyspace change goes through db.h: a new key is built and added with
  * db_set(); an existing set is changed in place (a listpack that moved is
  * stored back with obj_set_ptr()) and reported with db_touch_write(), or
- * removed with db_delete() once empty.
+ * removed with db_delete() once empty. Each change is then reported
+ * (notify.h) with Redis 7.0.15's event: "zadd", or "zincr" for INCR and
+ * ZINCRBY (none if no score changed: a score set to its own value is no
+ * change); "zrem", "zremrangebyscore", "zremrangebyrank", "zremrangebylex",
+ * "zpopmin", "zpopmax", then "del" if the set emptied; "zunionstore", "zinterstore", "zdiffstore",
+ * "zrangestore", or "del" for an empty result that removed a key.
  */
 #include <assert.h>
 #include <limits.h>
@@ -58,6 +63,7 @@
 #include "../utils/skiplist.h"
 #include "elements.h"
 #include "../utils/rand.h"
+#include "notify.h"
 #include "persist.h"
 #include "server.h"
 #include "set.h"
@@ -476,12 +482,18 @@ static bool zset_write_or_reply(client *c, int i, obj **o) {
     return true;
 }
 
-/* After removals from o (under argv[i]): deletes the key if empty, else reports
- * the write; changes are added to the dirty counter. */
-static void zset_removed(client *c, obj *o, int i, long long changes) {
+/* After removals from o (under argv[i]) by the command whose event is event:
+ * reports it, then deletes the key ("del") if empty, else reports the write;
+ * changes are added to the dirty counter. Nothing removed: nothing reported. */
+static void zset_removed(client *c, obj *o, int i, long long changes, const char *event) {
     if (changes == 0) return;
-    if (zset_len(o) == 0) db_delete(c->db, c->argv[i], c->argvlen[i]);
-    else db_touch_write(c->db, o);
+    notify_keyspace_event(NOTIFY_ZSET, event, c->db, c->argv[i], c->argvlen[i]);
+    if (zset_len(o) == 0) {
+        db_delete(c->db, c->argv[i], c->argvlen[i]);
+        notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[i], c->argvlen[i]);
+    } else {
+        db_touch_write(c->db, o);
+    }
     if (changes > 1) server.dirty += changes - 1;
 }
 
@@ -649,14 +661,15 @@ static void zadd_generic(client *c, int flags) {
         added += out == ZADD_OUT_ADDED;
         updated += out == ZADD_OUT_UPDATED;
     }
+    /* A score set to what it was is no change: no write, no event (as Redis). */
     if (created && zset_len(o) == 0) {
         obj_free(o);
-    } else if (created) {
-        db_set(c->db, o);
+    } else if (added + updated) { /* always so for a created set that is not empty */
+        if (created) db_set(c->db, o);
+        else db_touch_write(c->db, o);
         if (added + updated > 1) server.dirty += added + updated - 1;
-    } else if (added + updated) {
-        db_touch_write(c->db, o);
-        if (added + updated > 1) server.dirty += added + updated - 1;
+        notify_keyspace_event(NOTIFY_ZSET, incr ? "zincr" : "zadd", c->db, c->argv[1],
+                              c->argvlen[1]);
     }
     if (out == ZADD_OUT_NAN) goto done;
     if (incr) {
@@ -893,7 +906,9 @@ static void zrange_run(client *c, int key_idx, int dst_idx, zrange_req *q) {
     }
     if (o) zrange_walk(&s, o, q, &sr, &lr, start, end);
     if (s.n == 0) {
-        db_delete(c->db, c->argv[dst_idx], c->argvlen[dst_idx]);
+        if (db_delete(c->db, c->argv[dst_idx], c->argvlen[dst_idx]))
+            notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[dst_idx],
+                                  c->argvlen[dst_idx]);
     } else {
         if (q->rev) /* into ascending order */
             for (long i = 0, j = s.n - 1; i < j; i++, j--) {
@@ -903,6 +918,8 @@ static void zrange_run(client *c, int key_idx, int dst_idx, zrange_req *q) {
             }
         db_set(c->db, zset_from_pairs(c->argv[dst_idx], c->argvlen[dst_idx], s.v, (size_t)s.n,
                                       s.maxlen, true));
+        notify_keyspace_event(NOTIFY_ZSET, "zrangestore", c->db, c->argv[dst_idx],
+                              c->argvlen[dst_idx]);
     }
     cn_free(s.v);
     reply_int(c, s.n);
@@ -1045,7 +1062,7 @@ static void cmd_zrem(client *c) {
     if (o) {
         for (int j = 2; j < c->argc && zset_len(o) > 0; j++)
             n += zset_remove(o, c->argv[j], c->argvlen[j]);
-        zset_removed(c, o, 1, n);
+        zset_removed(c, o, 1, n, "zrem");
     }
     reply_int(c, n);
 }
@@ -1102,7 +1119,10 @@ static void zremrange_generic(client *c, int kind) {
     }
     if (o) {
         zset_remove_ranks(o, first, count);
-        zset_removed(c, o, 1, (long long)count);
+        zset_removed(c, o, 1, (long long)count,
+                     kind == ZR_RANK    ? "zremrangebyrank"
+                     : kind == ZR_SCORE ? "zremrangebyscore"
+                                        : "zremrangebylex");
     }
     reply_int(c, (long long)count);
 }
@@ -1144,7 +1164,7 @@ static void zpop_serve(client *c, obj *o, int ki, int where, long long count, in
         reply_score(c, zit_score(&it));
         zset_remove_ranks(o, where == ZPOP_MAX ? zset_len(o) - 1 : 0, 1);
     }
-    zset_removed(c, o, ki, (long long)n);
+    zset_removed(c, o, ki, (long long)n, where == ZPOP_MAX ? "zpopmax" : "zpopmin");
 }
 
 static void zpop_generic(client *c, int where) {
@@ -1670,8 +1690,17 @@ static void zsetop_generic(client *c, int ni, int dst_idx, int op, bool card) {
     if (dst_idx >= 0) {
         const char *dk = c->argv[dst_idx];
         size_t dl = c->argvlen[dst_idx];
-        if (r.n == 0) db_delete(c->db, dk, dl);
-        else db_set(c->db, zset_from_pairs(dk, dl, r.v, r.n, r.maxlen, false));
+        if (r.n == 0) {
+            if (db_delete(c->db, dk, dl))
+                notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, dk, dl);
+        } else {
+            db_set(c->db, zset_from_pairs(dk, dl, r.v, r.n, r.maxlen, false));
+            notify_keyspace_event(NOTIFY_ZSET,
+                                  op == ZOP_UNION   ? "zunionstore"
+                                  : op == ZOP_INTER ? "zinterstore"
+                                                    : "zdiffstore",
+                                  c->db, dk, dl);
+        }
         reply_int(c, (long long)r.n);
     } else {
         if (r.n > 1) qsort(r.v, r.n, sizeof(*r.v), zpair_cmp);

@@ -15,8 +15,8 @@
  * Every expectation is what Redis 7.0.15 writes (the suite passes with
  * CAIRN_TEST_SERVER=/usr/bin/redis-server). One difference on purpose, behind
  * srv_is_cairn(): SPOP with a count is one SREM with every member popped, where Redis 7.0
- * writes MULTI, one SREM per member, EXEC (Cairn has no transactions; the single SREM
- * replays the same and is atomic in the file). */
+ * writes MULTI, one SREM per member, EXEC (the single SREM replays the same, is atomic
+ * by itself and is smaller). */
 #include <dirent.h>
 #include <signal.h>
 #include <stdlib.h>
