@@ -660,9 +660,12 @@ void cmd_client_trackinginfo(client *c) {
     reply_int(c, on ? (c->tracking->redirect ? (long long)c->tracking->redirect : 0) : -1);
     reply_bulk_cstr(c, "prefixes");
     size_t np = on ? c->tracking->nprefixes : 0;
-    bcast_prefix **sorted = np ? cn_malloc(np * sizeof(*sorted)) : NULL;
-    if (np) memcpy(sorted, c->tracking->prefixes, np * sizeof(*sorted));
-    qsort(sorted, np, sizeof(*sorted), prefix_cmp);
+    bcast_prefix **sorted = NULL;
+    if (np) {
+        sorted = cn_malloc(np * sizeof(*sorted));
+        memcpy(sorted, c->tracking->prefixes, np * sizeof(*sorted));
+        qsort(sorted, np, sizeof(*sorted), prefix_cmp);
+    }
     reply_array(c, (long)np);
     for (size_t i = 0; i < np; i++) reply_bulk(c, sorted[i]->p, sorted[i]->len);
     cn_free(sorted);
