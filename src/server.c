@@ -337,7 +337,12 @@ void server_pause(int kind, int64_t end_ms) {
 void server_unpause(void) {
     server.pause_kind = PAUSE_OFF;
     server.pause_end_ms = 0;
-    /* Clients held by the pause go on with their commands, in arrival order. */
+}
+
+/* Clients held by a pause that ended go on with their commands, in arrival order.
+ * From the cron and before-sleep, never inside a command (CLIENT UNPAUSE only ends
+ * the pause): a resumed client's commands must not run nested in another's. */
+static void resume_paused_clients(void) {
     size_t n = server.npaused;
     client **held = server.paused_clients;
     server.paused_clients = NULL;
@@ -367,6 +372,7 @@ bool server_pause_blocks(client *c) {
 
 static void pause_check_end(void) {
     if (server.pause_kind != PAUSE_OFF && server.now_ms >= server.pause_end_ms) server_unpause();
+    if (server.pause_kind == PAUSE_OFF && server.npaused) resume_paused_clients();
 }
 
 /* ---------------------------------------------------------------- instantaneous metrics

@@ -317,7 +317,7 @@ void client_discard_replies(client *c);
 void client_queue_write(client *c);
 /* Runs the commands c sent while it was blocked or paused. */
 void client_process_pending(client *c);
-/* c's next command waits for CLIENT PAUSE to end (server_unpause resumes it). */
+/* c's next command waits for CLIENT PAUSE to end (resumed from before-sleep then). */
 void client_hold_for_pause(client *c);
 /* Writes pending replies of every queued client (before-sleep). */
 void clients_handle_writes(void);
