@@ -341,20 +341,22 @@ void server_unpause(void) {
 
 /* Clients held by a pause that ended go on with their commands, in arrival order.
  * From the cron and before-sleep, never inside a command (CLIENT UNPAUSE only ends
- * the pause): a resumed client's commands must not run nested in another's. */
+ * the pause): a resumed client's commands must not run nested in another's. One at a
+ * time, through server.paused_clients itself: a resumed command may free a client
+ * further on (client_free clears its entry) or start a new pause (the rest then stay
+ * held, behind it). */
 static void resume_paused_clients(void) {
-    size_t n = server.npaused;
-    client **held = server.paused_clients;
-    server.paused_clients = NULL;
-    server.npaused = server.paused_cap = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!held[i]) continue;
-        held[i]->flags &= ~CLIENT_PAUSED;
+    size_t i = 0;
+    for (; i < server.npaused && server.pause_kind == PAUSE_OFF; i++) {
+        client *c = server.paused_clients[i];
+        if (!c) continue;
+        server.paused_clients[i] = NULL;
+        c->flags &= ~CLIENT_PAUSED;
         server.blocked_clients--;
+        client_process_pending(c);
     }
-    for (size_t i = 0; i < n; i++)
-        if (held[i] && !(held[i]->flags & CLIENT_PAUSED)) client_process_pending(held[i]);
-    cn_free(held);
+    server.npaused -= i;
+    memmove(server.paused_clients, server.paused_clients + i, server.npaused * sizeof(client *));
 }
 
 bool server_pause_blocks(client *c) {
