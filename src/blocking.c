@@ -153,12 +153,8 @@ void block_for_time(client *c, int64_t deadline_ms, long long reply) {
 
 void block_on_keys(client *c, int first, int last, int step, int64_t deadline_ms) {
     if (c->flags & CLIENT_DENY_BLOCKING) {
-        /* A client that may not wait (the AOF loader, a transaction) answers at once:
-         * a null array, except BLMOVE and BRPOPLPUSH, whose single value is a null
-         * bulk here (Redis's replies, though their real timeout is a null array). */
-        const char *n = c->cmd ? c->cmd->name : "";
-        if (!strcmp(n, "blmove") || !strcmp(n, "brpoplpush")) reply_null(c);
-        else reply_null_array(c);
+        /* A client that may not wait (the AOF loader, a transaction) times out at once. */
+        reply_null_array(c);
         return;
     }
     if (c->bstate) {

@@ -40,7 +40,7 @@ void blocking_teardown(void);
  * last) until one is signalled or deadline_ms (absolute Unix ms; 0 = forever)
  * passes. Called by a command handler that found nothing to serve; the handler
  * then returns without replying. A client with CLIENT_DENY_BLOCKING gets the
- * timeout reply at once instead. */
+ * timeout reply (a null array) at once instead. */
 void block_on_keys(client *c, int first, int last, int step, int64_t deadline_ms);
 /* Blocks c on nothing until deadline_ms (0 = forever); then, or on CLIENT UNBLOCK
  * TIMEOUT, it gets the integer reply (WAIT with no replica to wait for). A client

@@ -619,7 +619,10 @@ static void blocking_move(client *c, int wherefrom, int whereto, int timeout_idx
     obj *src = lookup_list_source(c, 1, &wrong);
     if (wrong) return;
     if (!src) {
-        block_on_keys(c, 1, 1, 1, deadline);
+        /* In a transaction (no blocking) the answer is a null bulk, as Redis gives it,
+         * though a real timeout is a null array. */
+        if (c->flags & CLIENT_DENY_BLOCKING) reply_null(c);
+        else block_on_keys(c, 1, 1, 1, deadline);
         return;
     }
     obj *dst = lookup_list_write(c, 2, &wrong);

@@ -144,18 +144,15 @@ static void unlink_and_free(db *d, obj *o) {
 /* An expiry is not a change made by a command: it is not counted in dirty (as in
  * Redis), and it is propagated as its own DEL, so a replay never reads the clock. */
 static void expire_now(db *d, obj *o) {
-    /* The key is copied: listeners run after it is gone (WATCH tells an expiry of a
-     * key expired at WATCH time from a change by whether the key is still there). */
-    char small[128];
+    /* Listeners and subscribers hear of it while the key's bytes are still there
+     * (none of them touches the keyspace). */
+    const char *key = obj_key(o);
     size_t klen = obj_keylen(o);
-    char *key = klen <= sizeof(small) ? small : cn_malloc(klen);
-    memcpy(key, obj_key(o), klen);
+    key_listeners(d, key, klen, true);
+    notify_keyspace_event(NOTIFY_EXPIRED, "expired", d, key, klen);
     persist_propagate_expired(d->id, key, klen);
     unlink_and_free(d, o);
     server.stat_expiredkeys++;
-    key_listeners(d, key, klen, true);
-    notify_keyspace_event(NOTIFY_EXPIRED, "expired", d, key, klen);
-    if (key != small) cn_free(key);
 }
 
 /* Nothing expires while loading: a loaded AOF may still refer to the key. */
@@ -206,10 +203,11 @@ obj *db_random_key(db *d) {
 void db_set(db *d, obj *o) {
     ht_position pos;
     void **slot = ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos);
-    if (slot && expire_if_due(d, *slot)) {
+    if (slot && due(*slot) && !server_writes_paused()) {
         /* Writing over a key that had expired: it expires first (its events, its DEL
          * in the log), and the write adds a new key, as in Redis. */
-        if (!server_writes_paused()) slot = ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos);
+        expire_now(d, *slot);
+        slot = ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos);
     }
     if (slot) {
         obj *old = *slot;

@@ -167,16 +167,12 @@ void pubsub_unsubscribe(client *c, int kind, const char *name, size_t len, bool 
     ht_iter_deinit(&it);
     for (size_t j = 0; j < i; j++) {
         ps_entry *p = all[j];
-        /* The name outlives entry_remove_sub only if we copy it first. */
-        char small[128];
-        size_t plen = p->len;
-        char *nm = plen < sizeof(small) ? small : cn_malloc(plen + 1);
-        memcpy(nm, p->name, plen);
+        /* The count is c's own, so the confirmation goes out before the entry (and
+         * its name) may be freed. */
         ht_pop(mine, p->name, p->len);
-        entry_remove_sub(kind, p, c);
         update_mode(c);
-        if (notify) reply_confirm(c, unsub_names[kind], nm, plen, confirm_count(c, kind));
-        if (nm != small) cn_free(nm);
+        if (notify) reply_confirm(c, unsub_names[kind], p->name, p->len, confirm_count(c, kind));
+        entry_remove_sub(kind, p, c);
     }
     cn_free(all);
 }

@@ -140,18 +140,16 @@ static void send_invalidation(client *c, const char *const *keys, const size_t *
         }
         redirected = true;
     }
+    /* RESP2 without a subscribed redirection: no way to tell it. */
+    if (target->resp == 2 && !(redirected && (target->flags & CLIENT_PUBSUB))) return;
     pubsub_push_begin(target);
     if (target->resp > 2) {
         reply_push(target, 2);
         reply_bulk(target, "invalidate", 10);
-    } else if (redirected && (target->flags & CLIENT_PUBSUB)) {
+    } else {
         reply_push(target, 3);
         reply_bulk(target, "message", 7);
         reply_bulk(target, "__redis__:invalidate", 20);
-    } else {
-        /* RESP2 without a subscribed redirection: no way to tell it. */
-        pubsub_push_end(target);
-        return;
     }
     if (!keys) {
         /* The null is written in the tracking client's protocol (Redis's quirk). */
