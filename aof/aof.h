@@ -96,6 +96,7 @@ typedef struct aof_writer aof_writer;
 
 typedef struct aof_writer_stats {
     size_t buffered;                   /* bytes appended, not yet written */
+    size_t buffer_alloc;               /* allocator size of the buffer holding them */
     long long written;                 /* bytes written to the file(s) by this writer */
     unsigned long long fsyncs;         /* successful fdatasyncs (either thread) */
     unsigned long long delayed_fsyncs; /* everysec writes done while an fsync was still slow */

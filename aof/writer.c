@@ -331,6 +331,7 @@ int64_t aof_seconds_since_fsync(const aof_writer *w, int64_t now_us) {
 void aof_writer_stats_get(const aof_writer *w, aof_writer_stats *out) {
     aof_writer *mw = (aof_writer *)w; /* atomics are read through a non-const pointer */
     out->buffered = w->len;
+    out->buffer_alloc = cn_alloc_size(w->buf);
     out->written = atomic_load(&mw->written);
     out->fsyncs = atomic_load(&mw->fsyncs);
     out->delayed_fsyncs = w->delayed_fsyncs;

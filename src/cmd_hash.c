@@ -290,22 +290,22 @@ static void *hash_value_dup(int encoding, const void *ptr) {
     return t;
 }
 
-/* Exact, so O(N) for a hashtable: every entry's allocation is counted. */
-static size_t hash_value_mem_usage(int encoding, const void *ptr) {
+/* With samples 0, exact and O(N): every entry's allocation is counted. */
+static size_t hash_value_mem_usage(int encoding, const void *ptr, size_t samples) {
     if (encoding == OBJ_ENC_LISTPACK) return lp_bytes(ptr);
     ht *t = (ht *)ptr;
-    size_t n = ht_mem_usage(t);
-    ht_iter it;
-    ht_iter_init(&it, t);
-    for (const hentry *e; (e = ht_iter_next(&it)) != NULL;) n += cn_alloc_size(e);
-    ht_iter_deinit(&it);
-    return n;
+    return ht_mem_usage(t) + ht_entries_mem_usage(t, samples);
+}
+
+static size_t hash_value_free_effort(int encoding, const void *ptr) {
+    return encoding == OBJ_ENC_LISTPACK ? 1 : ht_size(ptr);
 }
 
 const obj_value_ops hash_value_ops = {
     .free = hash_value_free,
     .dup = hash_value_dup,
     .mem_usage = hash_value_mem_usage,
+    .free_effort = hash_value_free_effort,
 };
 
 /* ---------------------------------------------------------------- for other modules (elements.h) */

@@ -8,8 +8,9 @@
  * redis-server 7.0.15). Every keyspace change goes through db.h and is then
  * reported with Redis's event (notify.h).
  *
- * Freeing is synchronous for now: UNLINK is DEL, and FLUSHDB/FLUSHALL ASYNC
- * free on the spot, until lazy freeing (a background thread) arrives.
+ * Freeing (lazyfree.h): UNLINK and FLUSHDB/FLUSHALL ASYNC hand big values to the
+ * lazy-free thread; DEL and a FLUSH without a mode do so per
+ * lazyfree-lazy-user-del and lazyfree-lazy-user-flush.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include "../utils/glob.h"
 #include "../utils/ht.h"
 #include "../utils/num.h"
+#include "evict.h"
 #include "notify.h"
 #include "persist.h"
 #include "server.h"
@@ -62,19 +64,18 @@ static db *db_or_reply(client *c, int id) {
 
 /* ---------------------------------------------------------------- DEL EXISTS TYPE TOUCH */
 
-static void cmd_del(client *c) {
+static void del_keys(client *c, bool lazy) {
     long long n = 0;
     for (int j = 1; j < c->argc; j++) {
-        if (!db_delete(c->db, c->argv[j], c->argvlen[j])) continue;
+        if (!db_delete_lazy(c->db, c->argv[j], c->argvlen[j], lazy)) continue;
         notify_keyspace_event(NOTIFY_GENERIC, "del", c->db, c->argv[j], c->argvlen[j]);
         n++;
     }
     reply_int(c, n);
 }
 
-/* For now the same as DEL: values are freed synchronously (lazy freeing in a
- * background thread comes later). */
-static void cmd_unlink(client *c) { cmd_del(c); }
+static void cmd_del(client *c) { del_keys(c, server.lazyfree_lazy_user_del); }
+static void cmd_unlink(client *c) { del_keys(c, true); }
 
 static void cmd_exists(client *c) {
     long long n = 0;
@@ -516,10 +517,13 @@ static void cmd_swapdb(client *c) {
     reply_ok(c);
 }
 
-/* FLUSHDB/FLUSHALL [ASYNC|SYNC]. ASYNC is accepted and, until lazy freeing
- * exists, frees synchronously like SYNC. */
-static bool flush_args_ok_or_reply(client *c) {
-    if (c->argc > 2 || (c->argc == 2 && !arg_is(c, 1, "async") && !arg_is(c, 1, "sync"))) {
+/* FLUSHDB/FLUSHALL [ASYNC|SYNC]: whether to free in the background (without a
+ * mode, lazyfree-lazy-user-flush says). */
+static bool flush_mode_or_reply(client *c, bool *lazy) {
+    *lazy = server.lazyfree_lazy_user_flush;
+    if (c->argc == 2 && arg_is(c, 1, "async")) *lazy = true;
+    else if (c->argc == 2 && arg_is(c, 1, "sync")) *lazy = false;
+    else if (c->argc != 1) {
         reply_err_syntax(c);
         return false;
     }
@@ -527,14 +531,16 @@ static bool flush_args_ok_or_reply(client *c) {
 }
 
 static void cmd_flushdb(client *c) {
-    if (!flush_args_ok_or_reply(c)) return;
-    db_flush(c->db);
+    bool lazy;
+    if (!flush_mode_or_reply(c, &lazy)) return;
+    db_flush(c->db, lazy);
     reply_ok(c);
 }
 
 static void cmd_flushall(client *c) {
-    if (!flush_args_ok_or_reply(c)) return;
-    for (int i = 0; i < db_count(); i++) db_flush(db_get(i));
+    bool lazy;
+    if (!flush_mode_or_reply(c, &lazy)) return;
+    for (int i = 0; i < db_count(); i++) db_flush(db_get(i), lazy);
     persist_flushall_done();
     reply_ok(c);
 }
@@ -547,7 +553,7 @@ static void cmd_dbsize(client *c) { reply_int(c, (long long)db_size(c->db)); }
  * up as Redis does (LOOKUP_NOTOUCH | LOOKUP_NONOTIFY): counted in the keyspace
  * hits and misses, but without touching the LRU clock or reporting a "keymiss". */
 static obj *object_lookup_or_reply(client *c) {
-    obj *o = db_lookup_write(c->db, c->argv[2], c->argvlen[2]);
+    obj *o = db_lookup_write_flags(c->db, c->argv[2], c->argvlen[2], LOOKUP_NOTOUCH);
     if (o) {
         server.stat_keyspace_hits++;
     } else {
@@ -563,20 +569,27 @@ static void cmd_object_encoding(client *c) {
 }
 
 static void cmd_object_freq(client *c) {
-    /* No maxmemory policy exists yet, so never LFU: Redis's error for that case. */
-    if (object_lookup_or_reply(c))
+    obj *o = object_lookup_or_reply(c);
+    if (!o) return;
+    if (!evict_policy_is_lfu()) {
         reply_error(c, "ERR An LFU maxmemory policy is not selected, access frequency not "
                        "tracked. Please note that when switching between policies at runtime "
                        "LRU and LFU data will take some time to adjust.");
+        return;
+    }
+    reply_int(c, evict_lfu_count(o));
 }
 
 static void cmd_object_idletime(client *c) {
     obj *o = object_lookup_or_reply(c);
     if (!o) return;
-    /* The LRU clock is 24 bits of seconds and wraps (every ~194 days). */
-    uint32_t now = server.lruclock & OBJ_LRU_MAX, lru = o->lru;
-    long long idle = now >= lru ? (long long)(now - lru) : (long long)now + (OBJ_LRU_MAX - lru);
-    reply_int(c, idle);
+    if (evict_policy_is_lfu()) {
+        reply_error(c, "ERR An LFU maxmemory policy is selected, idle time not tracked. Please "
+                       "note that when switching between policies at runtime LRU and LFU data "
+                       "will take some time to adjust.");
+        return;
+    }
+    reply_int(c, evict_idle_seconds(o));
 }
 
 static void cmd_object_refcount(client *c) {

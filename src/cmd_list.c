@@ -85,15 +85,20 @@ static void *list_value_dup(int encoding, const void *ptr) {
     return ql_dup(ptr);
 }
 
-static size_t list_value_mem(int encoding, const void *ptr) {
+static size_t list_value_mem(int encoding, const void *ptr, size_t samples) {
     if (encoding == OBJ_ENC_LISTPACK) return lp_bytes(ptr);
-    return ql_mem_usage(ptr);
+    return ql_mem_usage(ptr, samples);
+}
+
+static size_t list_value_free_effort(int encoding, const void *ptr) {
+    return encoding == OBJ_ENC_LISTPACK ? 1 : ((const quicklist *)ptr)->nodes;
 }
 
 const obj_value_ops list_value_ops = {
     .free = list_value_free,
     .dup = list_value_dup,
     .mem_usage = list_value_mem,
+    .free_effort = list_value_free_effort,
 };
 
 /* A new, empty list object (listpack) for key; not in the keyspace yet. */

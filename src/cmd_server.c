@@ -15,6 +15,8 @@
 #include "../utils/num.h"
 #include "../utils/sbuf.h"
 #include "config.h"
+#include "evict.h"
+#include "lazyfree.h"
 #include "multi.h"
 #include "persist.h"
 #include "pubsub.h"
@@ -117,7 +119,8 @@ static void info_memory(sbuf *b) {
         overhead += ht_mem_usage(d->keys) + d->expires.cap * sizeof(obj *);
     }
     size_t dataset = used > overhead ? used - overhead : 0;
-    char h_used[32], h_rss[32], h_peak[32], h_total[32];
+    char h_used[32], h_rss[32], h_peak[32], h_total[32], h_maxmem[32];
+    human_bytes(h_maxmem, sizeof(h_maxmem), (double)server.maxmemory);
     human_bytes(h_used, sizeof(h_used), (double)used);
     human_bytes(h_rss, sizeof(h_rss), (double)rss);
     human_bytes(h_peak, sizeof(h_peak), (double)server.stat_peak_memory);
@@ -154,9 +157,9 @@ static void info_memory(sbuf *b) {
                 "used_memory_functions:0\r\n"
                 "used_memory_scripts:0\r\n"
                 "used_memory_scripts_human:0B\r\n"
-                "maxmemory:0\r\n"
-                "maxmemory_human:0B\r\n"
-                "maxmemory_policy:noeviction\r\n"
+                "maxmemory:%lld\r\n"
+                "maxmemory_human:%s\r\n"
+                "maxmemory_policy:%s\r\n"
                 "allocator_frag_ratio:%.2f\r\n"
                 "allocator_frag_bytes:%zu\r\n"
                 "allocator_rss_ratio:%.2f\r\n"
@@ -165,34 +168,35 @@ static void info_memory(sbuf *b) {
                 "rss_overhead_bytes:%lld\r\n"
                 "mem_fragmentation_ratio:%.2f\r\n"
                 "mem_fragmentation_bytes:%lld\r\n"
-                "mem_not_counted_for_evict:0\r\n"
+                "mem_not_counted_for_evict:%zu\r\n"
                 "mem_replication_backlog:0\r\n"
                 "mem_total_replication_buffers:0\r\n"
                 "mem_clients_slaves:0\r\n"
                 "mem_clients_normal:%zu\r\n"
                 "mem_cluster_links:0\r\n"
-                "mem_aof_buffer:0\r\n"
+                "mem_aof_buffer:%zu\r\n"
                 "mem_allocator:%s\r\n"
                 "active_defrag_running:0\r\n"
-                "lazyfree_pending_objects:0\r\n"
-                "lazyfreed_objects:0\r\n",
+                "lazyfree_pending_objects:%zu\r\n"
+                "lazyfreed_objects:%zu\r\n",
                 used, h_used, rss, h_rss, server.stat_peak_memory, h_peak,
                 server.stat_peak_memory ? 100.0 * (double)used / (double)server.stat_peak_memory : 0,
                 overhead, dataset, used ? 100.0 * (double)dataset / (double)used : 0, st.allocated,
-                st.active, st.resident, total_mem, h_total,
+                st.active, st.resident, total_mem, h_total, server.maxmemory, h_maxmem,
+                config_enum_name("maxmemory-policy"),
                 st.allocated ? (double)st.active / (double)st.allocated : 0,
                 st.active > st.allocated ? st.active - st.allocated : 0,
                 st.active ? (double)st.resident / (double)st.active : 0,
                 st.resident > st.active ? st.resident - st.active : 0,
                 st.resident ? (double)rss / (double)st.resident : 0,
                 (long long)rss - (long long)st.resident, frag, (long long)rss - (long long)used,
-                clients_mem,
+                evict_not_counted_memory(), clients_mem, persist_aof_buffer_mem(),
 #ifdef CN_LIBC_MALLOC
                 "libc"
 #else
                 "jemalloc"
 #endif
-    );
+                , lazyfree_pending_objects(), lazyfree_freed_objects());
 }
 
 static void info_persistence(sbuf *b) { persist_info(b); }

@@ -508,23 +508,23 @@ static void *set_value_dup(int encoding, const void *ptr) {
     return t;
 }
 
-/* Exact, so O(N) for a hashtable: every entry's allocation is counted. */
-static size_t set_value_mem_usage(int encoding, const void *ptr) {
+/* With samples 0, exact and O(N): every entry's allocation is counted. */
+static size_t set_value_mem_usage(int encoding, const void *ptr, size_t samples) {
     if (encoding == OBJ_ENC_INTSET) return intset_bytes(ptr);
     if (encoding == OBJ_ENC_LISTPACK) return lp_bytes(ptr);
     ht *t = (ht *)ptr;
-    size_t n = ht_mem_usage(t);
-    ht_iter it;
-    ht_iter_init(&it, t);
-    for (const sentry *e; (e = ht_iter_next(&it)) != NULL;) n += cn_alloc_size(e);
-    ht_iter_deinit(&it);
-    return n;
+    return ht_mem_usage(t) + ht_entries_mem_usage(t, samples);
+}
+
+static size_t set_value_free_effort(int encoding, const void *ptr) {
+    return encoding == OBJ_ENC_HASHTABLE ? ht_size(ptr) : 1;
 }
 
 const obj_value_ops set_value_ops = {
     .free = set_value_free,
     .dup = set_value_dup,
     .mem_usage = set_value_mem_usage,
+    .free_effort = set_value_free_effort,
 };
 
 /* ---------------------------------------------------------------- command helpers */

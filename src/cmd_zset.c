@@ -303,16 +303,21 @@ static void *zset_value_dup(int encoding, const void *ptr) {
     return z;
 }
 
-static size_t zset_value_mem_usage(int encoding, const void *ptr) {
+static size_t zset_value_mem_usage(int encoding, const void *ptr, size_t samples) {
     if (encoding == OBJ_ENC_LISTPACK) return lp_bytes(ptr);
     const zset *z = ptr;
-    return cn_alloc_size(z) + ht_mem_usage(z->dict) + zsl_mem_usage(z->zsl);
+    return cn_alloc_size(z) + ht_mem_usage(z->dict) + zsl_mem_usage(z->zsl, samples);
+}
+
+static size_t zset_value_free_effort(int encoding, const void *ptr) {
+    return encoding == OBJ_ENC_LISTPACK ? 1 : zsl_length(((const zset *)ptr)->zsl);
 }
 
 const obj_value_ops zset_value_ops = {
     .free = zset_value_free,
     .dup = zset_value_dup,
     .mem_usage = zset_value_mem_usage,
+    .free_effort = zset_value_free_effort,
 };
 
 /* ---------------------------------------------------------------- iteration

@@ -25,6 +25,7 @@
 #include "../utils/sbuf.h"
 #include "../aof/aof.h"
 #include "../snapshot/snapshot.h"
+#include "evict.h"
 #include "notify.h"
 #include "persist.h"
 #include "server.h"
@@ -112,6 +113,14 @@ static const cfg_enum_name fsync_names[] = {
 static const cfg_enum_name codec_names[] = {
     {"zstd", SNAP_ZSTD}, {"lz4", SNAP_LZ4}, {"none", SNAP_NONE}, {NULL, 0},
 };
+/* In Redis's order, which its error message lists. */
+static const cfg_enum_name maxmemory_policy_names[] = {
+    {"volatile-lru", MAXMEMORY_VOLATILE_LRU}, {"volatile-lfu", MAXMEMORY_VOLATILE_LFU},
+    {"volatile-random", MAXMEMORY_VOLATILE_RANDOM}, {"volatile-ttl", MAXMEMORY_VOLATILE_TTL},
+    {"allkeys-lru", MAXMEMORY_ALLKEYS_LRU}, {"allkeys-lfu", MAXMEMORY_ALLKEYS_LFU},
+    {"allkeys-random", MAXMEMORY_ALLKEYS_RANDOM}, {"noeviction", MAXMEMORY_NOEVICTION},
+    {NULL, 0},
+};
 static const cfg_enum_name protected_names[] = {
     {"no", CONFIG_PROTECTED_NO}, {"yes", CONFIG_PROTECTED_YES},
     {"local", CONFIG_PROTECTED_LOCAL}, {NULL, 0},
@@ -138,6 +147,7 @@ static const char *const obuf_rewrite_names[OBUF_CLASSES] = {"normal", "replica"
 
 static int apply_listeners(const cfg_directive *d, char *err, size_t errlen);
 static int apply_maxclients(const cfg_directive *d, char *err, size_t errlen);
+static int apply_maxmemory(const cfg_directive *d, char *err, size_t errlen);
 static int apply_loglevel(const cfg_directive *d, char *err, size_t errlen);
 static int apply_jemalloc_bg_thread(const cfg_directive *d, char *err, size_t errlen);
 static int apply_dir(const cfg_directive *d, char *err, size_t errlen);
@@ -234,6 +244,26 @@ static const cfg_directive directives[] = {
     {.name = "client-query-buffer-limit", .type = CFG_MEMORY, FIELD(client_query_buffer_limit),
      .min = CONFIG_MIN_BULK_LIMIT, .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_QUERY_BUF_LIMIT},
     {.name = "client-output-buffer-limit", .type = CFG_OBUF},
+    /* Memory limit and eviction (evict.h), lazy freeing (lazyfree.h). */
+    {.name = "maxmemory", .type = CFG_MEMORY, FIELD(maxmemory), .min = 0, .max = LLONG_MAX,
+     .def_n = CONFIG_DEFAULT_MAXMEMORY, .apply = apply_maxmemory},
+    {.name = "maxmemory-policy", .type = CFG_ENUM, FIELD(maxmemory_policy),
+     .enums = maxmemory_policy_names, .def_n = CONFIG_DEFAULT_MAXMEMORY_POLICY},
+    {.name = "maxmemory-samples", .type = CFG_INT, FIELD(maxmemory_samples), .min = 1,
+     .max = INT_MAX, .def_n = CONFIG_DEFAULT_MAXMEMORY_SAMPLES},
+    {.name = "maxmemory-eviction-tenacity", .type = CFG_INT, FIELD(maxmemory_eviction_tenacity),
+     .min = 0, .max = 100, .def_n = CONFIG_DEFAULT_EVICTION_TENACITY},
+    {.name = "lfu-log-factor", .type = CFG_INT, FIELD(lfu_log_factor), .min = 0, .max = INT_MAX,
+     .def_n = CONFIG_DEFAULT_LFU_LOG_FACTOR},
+    {.name = "lfu-decay-time", .type = CFG_INT, FIELD(lfu_decay_time), .min = 0, .max = INT_MAX,
+     .def_n = CONFIG_DEFAULT_LFU_DECAY_TIME},
+    {.name = "lazyfree-lazy-eviction", .type = CFG_BOOL, FIELD(lazyfree_lazy_eviction), .def_n = 0},
+    {.name = "lazyfree-lazy-expire", .type = CFG_BOOL, FIELD(lazyfree_lazy_expire), .def_n = 0},
+    {.name = "lazyfree-lazy-server-del", .type = CFG_BOOL, FIELD(lazyfree_lazy_server_del),
+     .def_n = 0},
+    {.name = "lazyfree-lazy-user-del", .type = CFG_BOOL, FIELD(lazyfree_lazy_user_del), .def_n = 0},
+    {.name = "lazyfree-lazy-user-flush", .type = CFG_BOOL, FIELD(lazyfree_lazy_user_flush),
+     .def_n = 0},
     /* Data types: when a small encoding converts to the large one. */
     {.name = "hash-max-listpack-entries", .alias = "hash-max-ziplist-entries", .type = CFG_INT,
      FIELD(hash_max_listpack_entries), .min = 0, .max = LLONG_MAX,
@@ -754,6 +784,12 @@ static int apply_maxclients(const cfg_directive *d, char *err, size_t errlen) {
     return server_maxclients_changed(err, errlen);
 }
 
+static int apply_maxmemory(const cfg_directive *d, char *err, size_t errlen) {
+    (void)d, (void)err, (void)errlen;
+    evict_maxmemory_changed();
+    return CN_OK;
+}
+
 static int apply_loglevel(const cfg_directive *d, char *err, size_t errlen) {
     (void)d, (void)err, (void)errlen;
     log_set_level(server.loglevel);
@@ -827,6 +863,11 @@ void config_set_defaults(void) {
 void config_apply_startup(void) {
     log_set_level(server.loglevel);
     log_set_file(server.logfile ? server.logfile : "");
+}
+
+const char *config_enum_name(const char *directive) {
+    const cfg_directive *d = cfg_lookup(directive, strlen(directive));
+    return d && d->type == CFG_ENUM ? enum_name(d, field_get_n(d)) : NULL;
 }
 
 void config_teardown(void) {

@@ -106,6 +106,9 @@ bool config_access_allowed(const client *c, int setting);
 /* Frees the string fields config.c owns (and server.config_file). The fields are
  * NULL afterwards; config_set_defaults() may be called again. */
 void config_teardown(void);
+/* The current value's name of an enum directive (INFO: "maxmemory-policy" ->
+ * "allkeys-lru"); NULL for a name that is not an enum directive. */
+const char *config_enum_name(const char *directive);
 
 /* Writes the running configuration into the file at path, keeping its comments,
  * blank lines, `include` lines and lines it does not know, in their order: each

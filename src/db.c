@@ -4,6 +4,9 @@
 #include "../utils/alloc.h"
 #include "../utils/clock.h"
 #include "../utils/ht.h"
+#include "../utils/rand.h"
+#include "evict.h"
+#include "lazyfree.h"
 #include "multi.h"
 #include "notify.h"
 #include "persist.h"
@@ -134,11 +137,12 @@ void db_key_changed(db *d, const char *key, size_t klen) {
     key_listeners(d, key, klen, false);
 }
 
-/* Unlinks o (found under its key) from the table and the heap, and frees it. */
-static void unlink_and_free(db *d, obj *o) {
+/* Unlinks o (found under its key) from the table and the heap, and frees it
+ * (lazy: on the lazy-free thread if it is big). */
+static void unlink_and_free(db *d, obj *o, bool lazy) {
     if (o->has_expire) heap_remove(&d->expires, o);
     ht_pop(d->keys, obj_key(o), obj_keylen(o));
-    obj_free(o);
+    lazyfree_free_obj(o, lazy);
 }
 
 /* An expiry is not a change made by a command: it is not counted in dirty (as in
@@ -150,10 +154,37 @@ static void expire_now(db *d, obj *o) {
     size_t klen = obj_keylen(o);
     key_listeners(d, key, klen, true);
     notify_keyspace_event(NOTIFY_EXPIRED, "expired", d, key, klen);
-    persist_propagate_expired(d->id, key, klen);
-    unlink_and_free(d, o);
+    persist_propagate_removed(d->id, key, klen);
+    unlink_and_free(d, o, server.lazyfree_lazy_expire);
     server.stat_expiredkeys++;
 }
+
+/* Eviction, like expiry, is the server's doing: no dirty, its own DEL in the log. */
+void db_evict(db *d, obj *o) {
+    const char *key = obj_key(o);
+    size_t klen = obj_keylen(o);
+    key_listeners(d, key, klen, false);
+    notify_keyspace_event(NOTIFY_EVICTED, "evicted", d, key, klen);
+    persist_propagate_removed(d->id, key, klen);
+    unlink_and_free(d, o, server.lazyfree_lazy_eviction);
+    server.stat_evictedkeys++;
+}
+
+size_t db_sample_keys(db *d, bool volatile_only, obj **out, size_t n) {
+    if (!volatile_only) {
+        /* Independent draws: ht_sample's neighbouring buckets made a measurably
+         * worse LRU (hot-set hit rate 0.67 instead of 0.72 in test_evict). */
+        size_t got = 0;
+        if (ht_size(d->keys))
+            for (; got < n; got++) out[got] = ht_random(d->keys);
+        return got;
+    }
+    size_t len = d->expires.len, got = 0;
+    for (; len && got < n; got++) out[got] = d->expires.items[rand_below(len)];
+    return got;
+}
+
+obj *db_soonest_expire(db *d) { return d->expires.len ? d->expires.items[0] : NULL; }
 
 /* Nothing expires while loading: a loaded AOF may still refer to the key. */
 static inline bool due(const obj *o) {
@@ -172,18 +203,30 @@ static inline bool expire_if_due(db *d, obj *o) {
 
 obj *db_peek(db *d, const char *key, size_t klen) { return ht_find(d->keys, key, klen); }
 
-obj *db_lookup_write(db *d, const char *key, size_t klen) {
+/* The key, with lazy expiry; no stats, no touch. */
+static obj *lookup(db *d, const char *key, size_t klen) {
     obj *o = ht_find(d->keys, key, klen);
     if (o && expire_if_due(d, o)) return NULL;
     return o;
 }
 
+static inline void touch(obj *o, int flags) {
+    if (!(flags & LOOKUP_NOTOUCH) && !(server.current && server.current->flags & CLIENT_NO_TOUCH) &&
+        !persist_child_running())
+        evict_touch(o);
+}
+
+obj *db_lookup_write_flags(db *d, const char *key, size_t klen, int flags) {
+    obj *o = lookup(d, key, klen);
+    if (o) touch(o, flags);
+    return o;
+}
+
 obj *db_lookup_read_flags(db *d, const char *key, size_t klen, int flags) {
-    obj *o = db_lookup_write(d, key, klen);
+    obj *o = lookup(d, key, klen);
     if (o) {
         server.stat_keyspace_hits++;
-        if (!(flags & LOOKUP_NOTOUCH) && !(server.current && server.current->flags & CLIENT_NO_TOUCH))
-            o->lru = server.lruclock & OBJ_LRU_MAX;
+        touch(o, flags);
     } else {
         server.stat_keyspace_misses++;
         notify_keyspace_event(NOTIFY_KEY_MISS, "keymiss", d, key, klen);
@@ -213,7 +256,9 @@ void db_set(db *d, obj *o) {
         obj *old = *slot;
         if (old->has_expire) heap_remove(&d->expires, old);
         *slot = o;
-        obj_free(old);
+        /* An overwrite keeps the key's access frequency (as Redis does). */
+        if (evict_policy_is_lfu()) o->lru = old->lru;
+        lazyfree_free_obj(old, server.lazyfree_lazy_server_del);
     } else {
         ht_insert_at(d->keys, &pos, o);
     }
@@ -234,7 +279,7 @@ bool db_add_loaded(db *d, obj *o, ht_position *pos) {
 }
 
 bool db_add(db *d, obj *o) {
-    if (db_lookup_write(d, obj_key(o), obj_keylen(o))) {
+    if (lookup(d, obj_key(o), obj_keylen(o))) {
         obj_free(o);
         return false;
     }
@@ -242,17 +287,22 @@ bool db_add(db *d, obj *o) {
     return true;
 }
 
-bool db_delete(db *d, const char *key, size_t klen) {
-    obj *o = db_lookup_write(d, key, klen);
+bool db_delete_lazy(db *d, const char *key, size_t klen, bool lazy) {
+    obj *o = lookup(d, key, klen);
     if (!o) return false;
     db_key_changed(d, key, klen);
-    unlink_and_free(d, o);
+    unlink_and_free(d, o, lazy);
     return true;
+}
+
+bool db_delete(db *d, const char *key, size_t klen) {
+    return db_delete_lazy(d, key, klen, server.lazyfree_lazy_server_del);
 }
 
 void db_replace(db *d, obj *old, obj *repl) {
     void **slot = ht_find_ref(d->keys, obj_key(old), obj_keylen(old));
     *slot = repl;
+    repl->lru = old->lru; /* the same key: its access history stays */
     if (old->has_expire && repl->has_expire) {
         heap_put(&d->expires, obj_heap_index(old), repl);
         heap_fix(&d->expires, repl, obj_expire(old));
@@ -303,25 +353,30 @@ void db_rename(db *d, obj *src, const char *dst, size_t dlen) {
 }
 
 bool db_move(db *from, db *to, obj *o) {
-    if (db_lookup_write(to, obj_key(o), obj_keylen(o))) return false;
+    if (lookup(to, obj_key(o), obj_keylen(o))) return false;
     unlink_only(from, o);
     db_set(to, obj_rekey(o, obj_key(o), obj_keylen(o)));
     return true;
 }
 
 bool db_copy_to(db *dst, const obj *o, const char *key, size_t klen, bool replace) {
-    if (!replace && db_lookup_write(dst, key, klen)) return false;
+    if (!replace && lookup(dst, key, klen)) return false;
     if (replace) db_delete(dst, key, klen); /* then added: "new", as in Redis */
     db_set(dst, obj_dup(o, key, klen, obj_expire(o)));
     return true;
 }
 
-long long db_flush(db *d) {
+long long db_flush(db *d, bool lazy) {
     multi_touch_db(d, NULL);
     tracking_invalidate_flush();
     long long n = (long long)ht_size(d->keys);
-    ht_clear(d->keys);
-    cn_free(d->expires.items);
+    if (lazy && n) {
+        lazyfree_free_keyspace(d->keys, d->expires.items);
+        d->keys = ht_create(&keyspace_type);
+    } else {
+        ht_clear(d->keys);
+        cn_free(d->expires.items);
+    }
     d->expires = (expire_heap){0};
     server.dirty += n;
     return n;

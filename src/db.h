@@ -48,14 +48,20 @@ db *db_get(int id); /* NULL if out of range */
 
 /* --- reads --- */
 enum { LOOKUP_NONE = 0, LOOKUP_NOTOUCH = 1 /* leave the LRU clock alone */ };
-/* With lazy expiry; counts keyspace hits/misses and touches the LRU clock
- * (unless LOOKUP_NOTOUCH, or the client asked for CLIENT NO-TOUCH). */
+/* With lazy expiry; counts keyspace hits/misses and records the access for
+ * eviction (evict_touch(): the LRU clock or the LFU counter), unless
+ * LOOKUP_NOTOUCH, the client asked for CLIENT NO-TOUCH, or a fork child is
+ * running (touching would copy its pages). */
 obj *db_lookup_read_flags(db *d, const char *key, size_t klen, int flags);
 static inline obj *db_lookup_read(db *d, const char *key, size_t klen) {
     return db_lookup_read_flags(d, key, klen, LOOKUP_NONE);
 }
-/* With lazy expiry, no stats: for writes and for commands that check existence. */
-obj *db_lookup_write(db *d, const char *key, size_t klen);
+/* With lazy expiry, no stats: for writes and for commands that check existence.
+ * Records the access as db_lookup_read does (unless LOOKUP_NOTOUCH). */
+obj *db_lookup_write_flags(db *d, const char *key, size_t klen, int flags);
+static inline obj *db_lookup_write(db *d, const char *key, size_t klen) {
+    return db_lookup_write_flags(d, key, klen, LOOKUP_NONE);
+}
 /* No expiry, no stats (e.g. SCAN filtering, DEBUG). */
 obj *db_peek(db *d, const char *key, size_t klen);
 size_t db_size(const db *d);
@@ -75,8 +81,11 @@ bool db_add(db *d, obj *o);
  * the table's cache misses). */
 void db_prefetch(const db *d, const char *key, size_t klen, ht_position *pos);
 bool db_add_loaded(db *d, obj *o, ht_position *pos);
-/* Deletes the key; false if it was not there. */
+/* Deletes the key; false if it was not there. The value is freed in the
+ * background per lazyfree-lazy-server-del (a deletion the server decides on). */
 bool db_delete(db *d, const char *key, size_t klen);
+/* DEL (lazy = lazyfree-lazy-user-del) and UNLINK (lazy = true). */
+bool db_delete_lazy(db *d, const char *key, size_t klen, bool lazy);
 /* Sets (when >= 0) or removes (OBJ_NO_EXPIRE) the TTL. Returns o's new address. */
 obj *db_set_expire(db *d, obj *o, int64_t when_ms);
 /* Tells the choke point that o's value changed in place (INCR, APPEND, ...). */
@@ -92,8 +101,9 @@ bool db_move(db *from, db *to, obj *o);
 /* COPY: a copy of o into another db (fails if the key exists there and
  * !replace). */
 bool db_copy_to(db *dst, const obj *o, const char *key, size_t klen, bool replace);
-/* FLUSHDB/FLUSHALL. Returns the number of keys removed. */
-long long db_flush(db *d);
+/* FLUSHDB/FLUSHALL. Returns the number of keys removed. lazy: the old table is
+ * freed by the lazy-free thread, and d is empty at once either way. */
+long long db_flush(db *d, bool lazy);
 void db_swap(int a, int b);
 
 /* --- expiry --- */
@@ -103,6 +113,18 @@ long long db_active_expire(db *d, int64_t now_ms, int64_t deadline_us);
 long long db_avg_ttl(const db *d, int64_t now_ms);
 /* The earliest deadline in d, or -1. */
 int64_t db_next_expire(const db *d);
+
+/* --- eviction (evict.h chooses, these remove) --- */
+/* [write] Removes o (found in d) for maxmemory: WATCH, tracking and the
+ * "evicted" event are told, a DEL is logged, evicted_keys counted; the value is
+ * freed per lazyfree-lazy-eviction. */
+void db_evict(db *d, obj *o);
+/* Up to n keys of d at random into out[] (borrowed): any key, or with
+ * volatile_only one of those with a TTL (uniformly, from the expire heap). May
+ * return duplicates and expired keys. */
+size_t db_sample_keys(db *d, bool volatile_only, obj **out, size_t n);
+/* The key of d with the soonest deadline, or NULL. */
+obj *db_soonest_expire(db *d);
 
 /* Called for every change; hooks for WATCH/notifications/tracking. */
 void db_key_changed(db *d, const char *key, size_t klen);

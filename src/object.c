@@ -6,6 +6,7 @@
 
 #include "../utils/alloc.h"
 #include "../utils/num.h"
+#include "evict.h"
 #include "server.h"
 
 static obj *obj_alloc(size_t klen, size_t payload, bool has_expire) {
@@ -13,7 +14,7 @@ static obj *obj_alloc(size_t klen, size_t payload, bool has_expire) {
     obj *o = cn_malloc(sizeof(obj) + meta + klen + payload);
     o->has_expire = has_expire;
     o->keylen = (uint32_t)klen;
-    o->lru = server.lruclock & OBJ_LRU_MAX;
+    o->lru = evict_initial_lru();
     return o;
 }
 
@@ -216,11 +217,18 @@ void obj_free(obj *o) {
     cn_free(o);
 }
 
-size_t obj_mem_usage(const obj *o) {
+size_t obj_mem_usage_sampled(const obj *o, size_t samples) {
     size_t n = cn_alloc_size(o);
-    if (is_aggregate(o)) n += value_ops[o->type]->mem_usage(o->encoding, obj_ptr(o));
+    if (is_aggregate(o)) n += value_ops[o->type]->mem_usage(o->encoding, obj_ptr(o), samples);
     else if (o->encoding == OBJ_ENC_RAW) n += cn_alloc_size(obj_raw(o));
     return n;
+}
+
+size_t obj_mem_usage(const obj *o) { return obj_mem_usage_sampled(o, 0); }
+
+size_t obj_free_effort(const obj *o) {
+    if (is_aggregate(o)) return value_ops[o->type]->free_effort(o->encoding, obj_ptr(o));
+    return 1;
 }
 
 static const char *const type_names[] = {"string", "list", "set", "zset", "hash"};

@@ -54,8 +54,17 @@ enum {
 typedef struct obj_value_ops {
     void (*free)(int encoding, void *ptr);
     void *(*dup)(int encoding, const void *ptr);
-    size_t (*mem_usage)(int encoding, const void *ptr); /* bytes, allocator sizes */
+    /* Bytes, from allocator sizes. samples 0: exact, O(N); else the first `samples`
+     * elements are measured and their average stands for the rest (MEMORY USAGE). */
+    size_t (*mem_usage)(int encoding, const void *ptr, size_t samples);
+    /* About how many allocations freeing the value costs (lazyfree.h). */
+    size_t (*free_effort)(int encoding, const void *ptr);
 } obj_value_ops;
+
+/* For mem_usage with samples: the measured part scaled to all elements. */
+static inline size_t obj_extrapolate(size_t measured, size_t seen, size_t total) {
+    return seen && total > seen ? (size_t)((double)measured / (double)seen * (double)total) : measured;
+}
 extern const obj_value_ops hash_value_ops; /* cmd_hash.c */
 extern const obj_value_ops set_value_ops;  /* cmd_set.c */
 extern const obj_value_ops list_value_ops; /* cmd_list.c */
@@ -152,6 +161,11 @@ obj *obj_resize_meta(obj *o, bool has_expire) __attribute__((warn_unused_result)
 void obj_free(obj *o);
 /* Bytes owned by o (header, key, payload and what payload points to). */
 size_t obj_mem_usage(const obj *o);
+/* As obj_mem_usage, measuring at most `samples` elements of an aggregate (0: all). */
+size_t obj_mem_usage_sampled(const obj *o, size_t samples);
+/* About how many allocations obj_free(o) releases: 1 for strings and compact
+ * encodings, the element count for tables, lists' node count. */
+size_t obj_free_effort(const obj *o);
 
 const char *obj_type_name(const obj *o);       /* "string", "list", ... */
 const char *obj_encoding_name(const obj *o);   /* "int", "embstr", "raw", ... */

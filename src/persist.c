@@ -253,7 +253,7 @@ static void loading_progress(uint64_t done) {
 }
 
 static void flush_all_dbs(void) {
-    for (int i = 0; i < db_count(); i++) db_flush(db_get(i));
+    for (int i = 0; i < db_count(); i++) db_flush(db_get(i), false);
 }
 
 /* The elements of an ELEMENTS record into a new object of its type. */
@@ -693,7 +693,14 @@ void propagate_instead(client *c, int argc, const char *const *argv, const size_
     propagate(c->db->id, argc, argv, lens);
 }
 
-void persist_propagate_expired(int dbid, const char *key, size_t klen) {
+size_t persist_aof_buffer_mem(void) {
+    if (!ps.w) return 0;
+    aof_writer_stats st;
+    aof_writer_stats_get(ps.w, &st);
+    return st.buffer_alloc + cn_alloc_size(unit.held.buf) + cn_alloc_size(unit.held_lens);
+}
+
+void persist_propagate_removed(int dbid, const char *key, size_t klen) {
     if (!ps.w) return;
     const char *argv[2] = {"DEL", key};
     size_t lens[2] = {3, klen};

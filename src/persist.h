@@ -30,7 +30,7 @@
  * (a relative expire, a random pick, a blocking pop, a float increment) calls
  * propagate_instead() from its handler with the deterministic equivalent; call() then
  * skips the original. Keys that expire (lazily or actively) are propagated as DEL
- * (persist_propagate_expired) at the moment they go, so a replay never depends on the
+ * (persist_propagate_removed) at the moment they go, so a replay never depends on the
  * clock. Propagated commands go to the AOF writer's buffer, preceded by SELECT when the
  * db changes; nothing is written to the file here.
  *
@@ -127,8 +127,11 @@ void propagate_instead(client *c, int argc, const char *const *argv, const size_
  * is written alone (as Redis 7 does). Units nest; the outermost counts. */
 void propagate_unit_begin(void);
 void propagate_unit_end(void);
-/* db.c: key (in db dbid) expired: DEL key. */
-void persist_propagate_expired(int dbid, const char *key, size_t klen);
+/* db.c: the server removed key (in db dbid) by expiry or eviction: DEL key. */
+void persist_propagate_removed(int dbid, const char *key, size_t klen);
+/* Bytes the AOF's buffers hold (allocator sizes): not dataset, so not counted
+ * against maxmemory (evict.h). */
+size_t persist_aof_buffer_mem(void);
 
 /* Before-sleep, between fast expiry and replies: write and fsync per policy. */
 void persist_before_sleep(void);

@@ -10,6 +10,8 @@
 #include "../utils/rand.h"
 #include "../utils/ht.h"
 #include "config.h"
+#include "evict.h"
+#include "lazyfree.h"
 #include "multi.h"
 #include "persist.h"
 #include "pubsub.h"
@@ -51,6 +53,7 @@ void server_reset_stats(void) {
     server.stat_expire_cycle_time_used = 0;
     server.stat_reads = server.stat_writes = 0;
     server.stat_peak_memory = cn_used_memory();
+    lazyfree_reset_stats();
     cn_free(server.errstats);
     server.errstats = NULL;
     server.nerrstats = 0;
@@ -239,6 +242,18 @@ static command *resolve_or_reply(client *c) {
     if (in_multi && (cmd->flags & CMD_NO_MULTI)) {
         refuse(c, cmd, "ERR Command not allowed inside a transaction");
         return NULL;
+    }
+    /* Over maxmemory: evict first; if that cannot get under the limit, refuse what
+     * may grow memory: a DENYOOM command, an EXEC that queued one, and anything
+     * queued inside MULTI (the queue itself grows). */
+    if (server.maxmemory && !(c->flags & CLIENT_AOF_LOADING) && evict_perform() == EVICT_FAIL) {
+        bool grows = (cmd->flags & CMD_DENYOOM) ||
+                     (in_multi && (cmd->flags & CMD_EXEC) && multi_has_flags(c, CMD_DENYOOM)) ||
+                     (in_multi && !(cmd->flags & CMD_NOT_QUEUED));
+        if (grows) {
+            refuse(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.");
+            return NULL;
+        }
     }
     /* A failed save or AOF write refuses writes (and PING, as Redis does); EXEC
      * counts as a write when it has queued one. */
@@ -452,6 +467,8 @@ static void before_sleep(el_loop *loop) {
         if (until < 0) until = 0;
         if (next_timeout < 0 || until < next_timeout) next_timeout = until;
     }
+    /* An eviction that ran out of time goes on at once, without sleeping. */
+    if (evict_before_sleep()) next_timeout = 0;
     el_set_max_wait(server.loop, next_timeout);
     tracking_before_sleep();
     persist_before_sleep();
@@ -490,6 +507,8 @@ void server_setup(void) {
     memcpy(&rseed, seed + 8, sizeof(rseed));
     rand_seed(rseed ^ ((uint64_t)rnd[0] << 56));
     db_setup(server.databases);
+    lazyfree_setup();
+    evict_setup();
     blocking_setup();
     multi_setup(server.databases);
     pubsub_setup();
@@ -513,6 +532,8 @@ void server_teardown(void) {
     pubsub_teardown();
     multi_teardown();
     persist_teardown();
+    lazyfree_teardown(); /* its queue may hold objects of the dbs */
+    evict_teardown();
     db_teardown();
     cn_free(server.clients);
     cn_free(server.monitors);

@@ -271,6 +271,16 @@ struct cn_server {
     bool aof_use_snapshot_base;   /* aof-use-rdb-preamble: the rewrite's base format */
     bool loading;                 /* loading a snapshot or AOF: -LOADING for most commands */
     long long tracking_table_max_keys; /* keys remembered for client-side caching (tracking.h) */
+
+    /* Memory limit and eviction (evict.h has the contract). */
+    long long maxmemory;          /* bytes; 0 = no limit */
+    int maxmemory_policy;         /* MAXMEMORY_* */
+    int maxmemory_samples;        /* keys sampled per db per eviction round */
+    int maxmemory_eviction_tenacity; /* 0..100: the time one eviction may take */
+    int lfu_log_factor, lfu_decay_time;
+    /* Lazy freeing (lazyfree.h): which deletions hand big values to the thread. */
+    bool lazyfree_lazy_eviction, lazyfree_lazy_expire, lazyfree_lazy_server_del;
+    bool lazyfree_lazy_user_del, lazyfree_lazy_user_flush;
 };
 
 extern struct cn_server server;

@@ -484,6 +484,18 @@ bool ht_delete(ht *t, const void *key, size_t len) {
     return true;
 }
 
+size_t ht_entries_mem_usage(ht *t, size_t samples) {
+    size_t seen = 0, measured = 0;
+    ht_iter it;
+    ht_iter_init(&it, t);
+    for (void *e; (!samples || seen < samples) && (e = ht_iter_next(&it)) != NULL; seen++)
+        measured += cn_alloc_size(e);
+    ht_iter_deinit(&it);
+    size_t total = ht_size(t);
+    if (seen && total > seen) measured = (size_t)((double)measured / (double)seen * (double)total);
+    return measured;
+}
+
 size_t ht_mem_usage(const ht *t) {
     size_t n = cn_alloc_size(t);
     for (int i = 0; i < 2; i++) {

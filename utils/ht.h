@@ -180,6 +180,9 @@ void ht_reserve(ht *t, size_t n);
 
 /* Bytes of table memory: the struct, bucket arrays and child buckets, not entries. */
 size_t ht_mem_usage(const ht *t);
+/* Bytes of the entries themselves (their allocator sizes): every entry when samples
+ * is 0, else the first `samples` entries' average times the entry count. */
+size_t ht_entries_mem_usage(ht *t, size_t samples);
 /* Number of buckets in the main array and (while rehashing) the new array; tests. */
 size_t ht_buckets(const ht *t);
 

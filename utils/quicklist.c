@@ -192,10 +192,12 @@ quicklist *ql_dup(const quicklist *q) {
     return d;
 }
 
-size_t ql_mem_usage(const quicklist *q) {
-    size_t total = cn_alloc_size(q);
-    for (const ql_node *n = q->head; n; n = n->next) total += cn_alloc_size(n) + lp_bytes(n->lp);
-    return total;
+size_t ql_mem_usage(const quicklist *q, size_t samples) {
+    size_t nodes = 0, measured = 0;
+    for (const ql_node *n = q->head; n && (!samples || nodes < samples); n = n->next, nodes++)
+        measured += cn_alloc_size(n) + lp_bytes(n->lp);
+    if (nodes && q->nodes > nodes) measured = (size_t)((double)measured / (double)nodes * (double)q->nodes);
+    return cn_alloc_size(q) + measured;
 }
 
 /* ---------------------------------------------------------------- ends */

@@ -77,7 +77,9 @@ void ql_destroy(quicklist *q);
 quicklist *ql_dup(const quicklist *q);
 static inline size_t ql_count(const quicklist *q) { return q->count; }
 /* Bytes the quicklist holds, by the allocator's sizes. */
-size_t ql_mem_usage(const quicklist *q);
+/* Bytes from allocator sizes. samples 0: every node; else the first `samples`
+ * nodes are measured and their average stands for the rest. */
+size_t ql_mem_usage(const quicklist *q, size_t samples);
 
 /* Adds an entry at the head or the tail. */
 void ql_push(quicklist *q, int where, const char *s, size_t len);

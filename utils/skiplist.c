@@ -117,7 +117,7 @@ static void link_node(zsl *z, zsl_node *n) {
 
 /* Unlinks n from the list without freeing it. */
 static void unlink_node(zsl *z, zsl_node *n) {
-    zsl_node *update[ZSL_MAX_LEVEL];
+    zsl_node *update[ZSL_MAX_LEVEL] = {0}; /* z->level >= 1 fills it; gcc can't tell */
     zsl_node *x = z->header;
     for (int i = z->level - 1; i >= 0; i--) {
         while (x->links[i].forward && node_cmp(x->links[i].forward, n) < 0)
@@ -284,8 +284,10 @@ zsl_node *zsl_last_in_lex(const zsl *z, const zrange_lex *r) {
     return x != z->header && node_lex_gte_min(x, r) ? x : NULL;
 }
 
-size_t zsl_mem_usage(const zsl *z) {
-    size_t n = cn_alloc_size(z) + cn_alloc_size(z->header);
-    for (zsl_node *x = zsl_first(z); x; x = zsl_next(x)) n += cn_alloc_size(x);
-    return n;
+size_t zsl_mem_usage(const zsl *z, size_t samples) {
+    size_t seen = 0, measured = 0;
+    for (zsl_node *x = zsl_first(z); x && (!samples || seen < samples); x = zsl_next(x), seen++)
+        measured += cn_alloc_size(x);
+    if (seen && z->length > seen) measured = (size_t)((double)measured / (double)seen * (double)z->length);
+    return cn_alloc_size(z) + cn_alloc_size(z->header) + measured;
 }

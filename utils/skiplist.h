@@ -114,6 +114,8 @@ zsl_node *zsl_first_in_lex(const zsl *z, const zrange_lex *r);
 zsl_node *zsl_last_in_lex(const zsl *z, const zrange_lex *r);
 
 /* Bytes the list owns (allocator sizes): the struct, the header and every node. */
-size_t zsl_mem_usage(const zsl *z);
+/* Bytes from allocator sizes; samples 0: every node, else the first `samples`
+ * nodes' average stands for the rest. The member table is not included. */
+size_t zsl_mem_usage(const zsl *z, size_t samples);
 
 #endif

@@ -185,7 +185,7 @@ static void t_packing(void) {
     CHECK(ql_check(q));
     /* 17 bytes an entry: ~480 per 8 KB node. */
     CHECK_RANGE(q->nodes, 100000 / 482, 100000 / 470 + 1);
-    size_t per = ql_mem_usage(q) * 100 / 100000;
+    size_t per = ql_mem_usage(q, 0) * 100 / 100000;
     CHECK_RANGE(per, 1700, 1900); /* bytes per element, x100 */
     lp_value v;
     CHECK(ql_index(q, 54321, &v) && v.len == 15 && memcmp(v.str, "element:0054321", 15) == 0);
