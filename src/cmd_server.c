@@ -693,6 +693,42 @@ static void cmd_shutdown(client *c) {
     el_stop(server.loop);
 }
 
+/* DEBUG POPULATE count [prefix] [size]: keys prefix:0 .. prefix:count-1 (prefix
+ * "key" by default) holding "value:N", cut or zero-padded to size bytes when size
+ * is given. Existing keys are left alone. */
+static void debug_populate(client *c) {
+    long long count, size = 0;
+    if (!num_parse_ll(c->argv[2], c->argvlen[2], &count) || count < 0 ||
+        (c->argc == 5 && (!num_parse_ll(c->argv[4], c->argvlen[4], &size) || size < 0))) {
+        reply_error(c, "ERR value is out of range, must be positive");
+        return;
+    }
+    if (size > server.proto_max_bulk_len) {
+        reply_error(c, "ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+        return;
+    }
+    const char *prefix = c->argc >= 4 ? c->argv[3] : "key";
+    size_t plen = c->argc >= 4 ? c->argvlen[3] : 3;
+    sbuf key = {0}, val = {0};
+    for (long long i = 0; i < count; i++) {
+        key.len = 0;
+        sbuf_catlen(&key, prefix, plen);
+        sbuf_catfmt(&key, ":%lld", i);
+        if (db_lookup_write_flags(c->db, key.buf, key.len, LOOKUP_NOTOUCH)) continue;
+        val.len = 0;
+        sbuf_catfmt(&val, "value:%lld", i);
+        if (c->argc == 5) {
+            size_t want = (size_t)size;
+            if (val.len > want) val.len = want;
+            while (val.len < want) sbuf_catlen(&val, "\0", 1);
+        }
+        db_add(c->db, obj_new_string(key.buf, key.len, val.buf, val.len, OBJ_NO_EXPIRE));
+    }
+    sbuf_free(&key);
+    sbuf_free(&val);
+    reply_ok(c);
+}
+
 /* DEBUG: the subset that tests and operators use. */
 static void cmd_debug(client *c) {
     if (!config_access_allowed(c, server.enable_debug_command)) {
@@ -711,6 +747,8 @@ static void cmd_debug(client *c) {
         struct timespec ts = {(time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9)};
         nanosleep(&ts, NULL);
         reply_ok(c);
+    } else if (arg_is(c, 1, "populate") && c->argc >= 3 && c->argc <= 5) {
+        debug_populate(c);
     } else if (arg_is(c, 1, "set-active-expire") && c->argc == 3) {
         server.active_expire = strcmp(c->argv[2], "0") != 0;
         reply_ok(c);
@@ -761,6 +799,10 @@ static void cmd_debug(client *c) {
             "    from the Append Only File.",
             "OBJECT <key>",
             "    Show low level info about the key and associated value.",
+            "POPULATE <count> [<prefix>] [<size>]",
+            "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+            "    it is used instead of the 'key' prefix. These are not propagated to",
+            "    replicas. Cache will not be flushed before populating the keys.",
             "RELOAD [option ...]",
             "    Save the snapshot on disk and reload it back to memory. Valid options:",
             "    * MERGE: conflicting keys will be loaded from the snapshot.",

@@ -457,7 +457,7 @@ static void before_sleep(el_loop *loop) {
     server_update_time();
     /* Order matters (design.md): expire first, then the AOF, then replies: under
      * appendfsync always no reply leaves before its write is on disk. */
-    expire_cycle_fast();
+    bool expiring = expire_cycle_fast();
     block_serve_ready();
     long next_timeout = block_timeouts();
     blocking_resume_clients();
@@ -467,8 +467,8 @@ static void before_sleep(el_loop *loop) {
         if (until < 0) until = 0;
         if (next_timeout < 0 || until < next_timeout) next_timeout = until;
     }
-    /* An eviction that ran out of time goes on at once, without sleeping. */
-    if (evict_before_sleep()) next_timeout = 0;
+    /* Due keys and an eviction that ran out of time go on at once, without sleeping. */
+    if (evict_before_sleep() || expiring) next_timeout = 0;
     el_set_max_wait(server.loop, next_timeout);
     tracking_before_sleep();
     persist_before_sleep();

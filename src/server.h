@@ -361,8 +361,10 @@ int config_load(const char *path, int argc, char **argv, char *err, size_t errle
 void config_apply_startup(void);
 
 /* --- expire.c --- */
-void expire_cycle_slow(void);  /* from cron: up to 25% of a cron period */
-void expire_cycle_fast(void);  /* from before-sleep: at most ~1 ms */
+void expire_cycle_slow(void);  /* from cron: up to 25% of a cron period, 10 ms at most */
+/* From before-sleep: at most ~1 ms. True while keys are still due (then the loop
+ * should not sleep). */
+bool expire_cycle_fast(void);
 
 /* --- helpers shared by commands --- */
 /* Parses an integer argument or replies ERR value is not an integer... */
