@@ -103,8 +103,8 @@ run:
 
 bench:
 	@./utils/tools/deps.sh build bench
-	@$(MAKE) --no-print-directory src/cairn-server
-	@./tests/bench.sh
+	@$(MAKE) --no-print-directory src/cairn-server $(BUILD)/tests/test_evict
+	@BUILD=$(BUILD) ./tests/bench.sh
 
 # libFuzzer on one entry point: FUZZ_TARGET=reader (the request reader, default),
 # snapshot (the snapshot reader) or aof (the AOF loader and manifest parser);

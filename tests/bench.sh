@@ -15,7 +15,7 @@ N_P1=${N_P1:-200000}
 N_P16=${N_P16:-1000000}
 KEYS=${KEYS:-1000000}
 TESTS=${TESTS:-set get incr mset hset sadd lpush lpop zadd lrange_100}
-SECTIONS=${SECTIONS:-throughput messaging memory persistence}
+SECTIONS=${SECTIONS:-throughput messaging eviction memory persistence}
 CAIRN=${CAIRN:-$PWD/src/cairn-server}
 REDIS=${REDIS:-/usr/sbin/redis-server}
 [ -x "$REDIS" ] || REDIS=$(command -v redis-server)
@@ -127,6 +127,57 @@ cat <<'TXT'
 
 ratio: Cairn rps / Redis rps; cpu: Redis CPU per request / Cairn CPU per request
 (both > 1 mean Cairn is ahead). p50/p99 in ms; us = server CPU microseconds per request.
+TXT
+fi
+
+# ------------------------------------------------------------------ eviction
+# Both servers at maxmemory 64mb allkeys-lru, filled to the limit first, so that
+# every SET of a new random key (500-byte values) evicts one: the cost of eviction
+# in rps and in server CPU per request. Then the hot-set trace of test_evict (a
+# cache's GET, SET on a miss, 2,000 hot keys among a stream of new ones ten times
+# the limit) run on each server, with the hit rate per policy.
+if want eviction; then
+printf '\nEviction: maxmemory 64mb, SET of new random keys (500-byte values), every one evicting\n\n'
+printf '| %-40s | %11s | %11s | %6s | %8s | %8s | %6s |\n' test cairn redis ratio "cairn us" "redis us" cpu
+printf '|%s|\n' "------------------------------------------|-------------|-------------|--------|----------|----------|--------"
+for port in $PORT_C $PORT_R; do
+    redis-cli -p $port config set maxmemory 64mb maxmemory-policy allkeys-lru >/dev/null
+    timeout 120 redis-benchmark -p $port -c 50 -n 300000 -r 100000000 -d 500 -P 16 -t set -q >/dev/null 2>&1
+done
+for P in 1 16; do
+    n=$N_P1
+    [ $P -gt 1 ] && n=$N_P16
+    : >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
+    for round in $(seq 1 $ROUNDS); do
+        ev() { BENCH_ARGS="-d 500" run_one $1 $2 set $P $n; }
+        if [ $((round % 2)) = 1 ]; then c=$(ev $PORT_C $PID_C); r=$(ev $PORT_R $PID_R)
+        else r=$(ev $PORT_R $PID_R); c=$(ev $PORT_C $PID_C); fi
+        echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
+        echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
+        echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
+    done
+    col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
+    printf '| %-40s | %11.0f | %11.0f | %6.2f | %8.2f | %8.2f | %6.2f |\n' \
+        "SET -P $P evicting, rps" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
+        "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
+done
+for port in $PORT_C $PORT_R; do
+    redis-cli -p $port config set maxmemory 0 maxmemory-policy noeviction >/dev/null
+    redis-cli -p $port flushall >/dev/null
+done
+printf '\n| %-40s | %11s | %11s |\n' "hot-set trace (test_evict), hit rate" cairn redis
+printf '|%s|\n' "------------------------------------------|-------------|-------------"
+hits() { CAIRN_TEST_SERVER=$1 TEST_FILTER=hot "${BUILD:-build}/tests/test_evict" 2>/dev/null | grep 'hit rate'; }
+hc=$(hits "$CAIRN"); hr=$(hits "$REDIS")
+for pol in allkeys-lru allkeys-lfu allkeys-random; do
+    printf '| %-40s | %11s | %11s |\n' "$pol" \
+        "$(echo "$hc" | sed -E "s/.*$pol ([0-9.]+).*/\1/")" "$(echo "$hr" | sed -E "s/.*$pol ([0-9.]+).*/\1/")"
+done
+cat <<'TXT'
+
+ratio: Cairn rps / Redis rps; cpu: Redis CPU per request / Cairn CPU per request.
+Both servers sample 5 keys per eviction into a pool of 16; LRU clocks tick once a
+second, which on a trace this fast leaves many ties (hence LRU close to random).
 TXT
 fi
 

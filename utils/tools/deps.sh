@@ -8,7 +8,7 @@ for group in "$@"; do
     case "$group" in
     build) pkgs="$pkgs gcc make libc6-dev libjemalloc-dev libzstd-dev liblz4-dev" ;;
     test) pkgs="$pkgs libhiredis-dev redis-tools" ;;
-    bench) pkgs="$pkgs redis-server redis-tools procps" ;;
+    bench) pkgs="$pkgs redis-server redis-tools procps libhiredis-dev" ;;
     fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
     esac
