@@ -10,6 +10,7 @@
 #include "../utils/rand.h"
 #include "../utils/ht.h"
 #include "config.h"
+#include "latency.h"
 #include "multi.h"
 #include "persist.h"
 #include "pubsub.h"
@@ -309,6 +310,7 @@ void call_command(client *c, command *cmd) {
     if (server.stat_total_error_replies != errors_before) cmd->failed_calls++;
     cmd->calls++;
     cmd->usec += dur;
+    latency_command_done(cmd, dur);
     c->commands_processed++;
     server.stat_numcommands++;
     if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlog_push(c, dur);
@@ -494,6 +496,7 @@ void server_setup(void) {
     multi_setup(server.databases);
     pubsub_setup();
     tracking_setup();
+    latency_setup();
     command_setup();
     el_set_before_sleep(server.loop, before_sleep);
     el_add_timer(server.loop, 1, server_cron, NULL);
@@ -508,6 +511,7 @@ void server_teardown(void) {
     clients_free_pending();
     server_slowlog_reset();
     command_teardown();
+    latency_teardown();
     blocking_teardown();
     tracking_teardown();
     pubsub_teardown();
