@@ -15,6 +15,7 @@
 #include "../utils/num.h"
 #include "../utils/sbuf.h"
 #include "config.h"
+#include "latency.h"
 #include "multi.h"
 #include "persist.h"
 #include "pubsub.h"
@@ -339,7 +340,8 @@ static const struct info_section {
     {"memory", info_memory, true},         {"persistence", info_persistence, true},
     {"stats", info_stats, true},           {"replication", info_replication, true},
     {"cpu", info_cpu, true},               {"commandstats", info_commandstats, false},
-    {"errorstats", info_errorstats, true}, {"keyspace", info_keyspace, true},
+    {"errorstats", info_errorstats, true}, {"latencystats", latency_info, false},
+    {"keyspace", info_keyspace, true},
 };
 
 #define NSECTIONS (sizeof(info_sections) / sizeof(*info_sections))
