@@ -6,7 +6,7 @@
 _Static_assert(HIST_MAX_VALUE >> (HIST_ROWS + HIST_SUB_BITS - 2) == 1,
                "the last row ends at HIST_MAX_VALUE");
 
-/* The row and counter of v (already clamped). */
+/* The row and counter of v (already clamped); hist_record() inlines the same. */
 static inline void locate(uint64_t v, unsigned *row, unsigned *sub) {
     if (v < HIST_SUB_COUNT) {
         *row = 0;
@@ -37,11 +37,10 @@ void hist_destroy(hist *h) {
     cn_free(h);
 }
 
-void hist_record(hist *h, uint64_t v) {
+void hist_record_new_row(hist *h, uint64_t v) {
     unsigned row, sub;
     locate(clamp(v), &row, &sub);
-    if (__builtin_expect(h->rows[row] == NULL, 0))
-        h->rows[row] = cn_calloc(HIST_SUB_COUNT, sizeof(uint64_t));
+    if (!h->rows[row]) h->rows[row] = cn_calloc(HIST_SUB_COUNT, sizeof(uint64_t));
     h->rows[row][sub]++;
     h->total++;
 }

@@ -30,6 +30,7 @@
 #ifndef CAIRN_UTILS_HISTOGRAM_H
 #define CAIRN_UTILS_HISTOGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,8 +48,9 @@ typedef struct hist {
 hist *hist_create(void);
 void hist_destroy(hist *h);
 
-/* Counts one value (clamped to HIST_MAX_VALUE). May allocate a row. */
-void hist_record(hist *h, uint64_t v);
+/* Counts one value (clamped to HIST_MAX_VALUE). May allocate a row. Inline: it runs
+ * once per command. */
+static inline void hist_record(hist *h, uint64_t v);
 
 static inline uint64_t hist_total(const hist *h) { return h->total; }
 
@@ -67,5 +69,32 @@ uint64_t hist_highest_equivalent(uint64_t v);
 
 /* Bytes allocated for h (its struct and rows). */
 size_t hist_mem_usage(const hist *h);
+
+/* hist_record() without allocating, for a caller that keeps the allocation off its
+ * hot path: false (nothing counted) when v's row does not exist yet. */
+static inline bool hist_try_record(hist *h, uint64_t v) {
+    unsigned row, sub;
+    if (v > HIST_MAX_VALUE) v = HIST_MAX_VALUE;
+    if (v < HIST_SUB_COUNT) {
+        row = 0;
+        sub = (unsigned)v;
+    } else {
+        unsigned m = 63u - (unsigned)__builtin_clzll(v); /* v in [2^m, 2^(m+1)), m >= 7 */
+        row = m - (HIST_SUB_BITS - 1);
+        sub = (unsigned)(v >> (m - HIST_SUB_BITS)) - HIST_SUB_COUNT;
+    }
+    uint64_t *counters = h->rows[row];
+    if (__builtin_expect(counters == NULL, 0)) return false;
+    counters[sub]++;
+    h->total++;
+    return true;
+}
+
+/* hist_record()'s slow path: allocates v's row, then counts v. */
+void hist_record_new_row(hist *h, uint64_t v);
+
+static inline void hist_record(hist *h, uint64_t v) {
+    if (!hist_try_record(h, v)) hist_record_new_row(h, v);
+}
 
 #endif
