@@ -621,7 +621,9 @@ static void cmd_slowlog_get(client *c) {
         }
         if (count == -1) count = (long long)server.slowlog_len;
     } else if (c->argc > 3) {
-        reply_err_arity(c);
+        /* Redis 7.0's text for a subcommand it parses itself. */
+        reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try "
+                        "SLOWLOG HELP.", c->argv[1]);
         return;
     }
     if (count > (long long)server.slowlog_len) count = (long long)server.slowlog_len;
