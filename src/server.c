@@ -350,8 +350,9 @@ void call_command(client *c, command *cmd) {
     c->commands_processed++;
     server.stat_numcommands++;
     /* A command that just blocked is timed and logged when it is served (Redis logs
-     * a blocked command once, when it is unblocked). */
-    if (!c->bstate || was_blocked) {
+     * a blocked command once, when it is unblocked); nor are commands replayed from the
+     * AOF (Redis leaves them out too). */
+    if ((!c->bstate || was_blocked) && !(c->flags & CLIENT_AOF_LOADING)) {
         latency_command_done(cmd, dur);
         if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlog_push(c, dur);
     }

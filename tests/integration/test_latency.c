@@ -583,6 +583,33 @@ static void t_slowlog_blocked(void) {
     redisFree(c);
 }
 
+/* Commands replayed from the AOF at start-up are neither logged nor timed. */
+static void t_aof_replay(void) {
+    srv_argv a = srv_args((const char *[]){"--appendonly", "yes", "--slowlog-log-slower-than", "0",
+                                           "--latency-monitor-threshold", "1", NULL},
+                          NULL);
+    srv *s = srv_start(a.v);
+    if (!s) return;
+    redisContext *c = srv_connect(s);
+    EXPECT_STATUS(c, "OK", "SET k1 v");
+    EXPECT_STATUS(c, "OK", "SET k2 v");
+    redisFree(c);
+    if (!srv_restart(s, a.v)) {
+        srv_stop(s);
+        return;
+    }
+    c = srv_connect(s);
+    EXPECT_BULK(c, "v", "GET k2");
+    char *log = slowlog_args(c, 100); /* the harness's readiness probe and the GET */
+    CHECK(strstr(log, "GET k2") && !strstr(log, "SET"));
+    free(log);
+    char *v = info_field(c, "latencystats", "latency_percentiles_usec_set");
+    CHECK(v == NULL);
+    free(v);
+    redisFree(c);
+    srv_stop(s);
+}
+
 static void t_stop(void) {
     CHECK(srv_stop(S));
     S = NULL;
@@ -602,6 +629,7 @@ int main(void) {
     test_run("latency-tracking-info-percentiles", t_percentiles_config);
     test_run("SLOWLOG redacts secrets", t_slowlog_redacted);
     test_run("SLOWLOG and blocked commands", t_slowlog_blocked);
+    test_run("commands replayed from the AOF", t_aof_replay);
     test_run("server exits cleanly", t_stop);
     if (S) srv_stop(S);
     return test_summary("latency");
