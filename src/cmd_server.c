@@ -17,6 +17,7 @@
 #include "config.h"
 #include "evict.h"
 #include "lazyfree.h"
+#include "latency.h"
 #include "multi.h"
 #include "persist.h"
 #include "pubsub.h"
@@ -343,7 +344,8 @@ static const struct info_section {
     {"memory", info_memory, true},         {"persistence", info_persistence, true},
     {"stats", info_stats, true},           {"replication", info_replication, true},
     {"cpu", info_cpu, true},               {"commandstats", info_commandstats, false},
-    {"errorstats", info_errorstats, true}, {"keyspace", info_keyspace, true},
+    {"errorstats", info_errorstats, true}, {"latencystats", latency_info, false},
+    {"keyspace", info_keyspace, true},
 };
 
 #define NSECTIONS (sizeof(info_sections) / sizeof(*info_sections))
@@ -623,7 +625,9 @@ static void cmd_slowlog_get(client *c) {
         }
         if (count == -1) count = (long long)server.slowlog_len;
     } else if (c->argc > 3) {
-        reply_err_arity(c);
+        /* Redis 7.0's text for a subcommand it parses itself. */
+        reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.128s'. Try "
+                        "SLOWLOG HELP.", c->argv[1]);
         return;
     }
     if (count > (long long)server.slowlog_len) count = (long long)server.slowlog_len;

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "../utils/histogram.h"
 #include "../utils/ht.h"
 #include "../utils/num.h"
 #include "config.h"
+#include "latency.h"
 #include "multi.h"
 #include "pubsub.h"
 #include "server.h"
@@ -17,7 +19,7 @@
 static command *const tables[] = {
     cmd_table_string, cmd_table_keys, cmd_table_conn, cmd_table_server, cmd_table_config,
     cmd_table_hash, cmd_table_list, cmd_table_set, cmd_table_bitops, cmd_table_hll,
-    cmd_table_zset, cmd_table_sort, cmd_table_pubsub, cmd_table_multi,
+    cmd_table_zset, cmd_table_sort, cmd_table_pubsub, cmd_table_multi, cmd_table_latency,
 };
 
 static ht *lookup;       /* top-level commands by lower-case name */
@@ -47,6 +49,8 @@ static void finish_row(command *c, command *parent) {
 
 static void teardown_row(command *c) {
     cmd_docs_teardown(c);
+    hist_destroy(c->latency_hist);
+    c->latency_hist = NULL;
     if (c->subcommands)
         for (command *s = c->subcommands; s->name; s++) teardown_row(s);
 }
@@ -106,6 +110,8 @@ command *command_at(size_t i) { return i < nall ? all[i] : NULL; }
 
 static void reset_row(command *c) {
     c->calls = c->usec = c->rejected_calls = c->failed_calls = 0;
+    hist_destroy(c->latency_hist);
+    c->latency_hist = NULL;
     if (c->subcommands)
         for (command *s = c->subcommands; s->name; s++) reset_row(s);
 }

@@ -98,6 +98,9 @@ typedef struct command {
     char fullname[48];     /* "client|setname" */
     /* Statistics for INFO commandstats. */
     long long calls, usec, rejected_calls, failed_calls;
+    /* Run times for INFO latencystats and LATENCY HISTOGRAM (latency.h): NULL until the
+     * first call while latency-tracking is on; freed by command_reset_stats(). */
+    struct hist *latency_hist;
 } command;
 
 void command_setup(void);
@@ -112,7 +115,7 @@ static inline int command_arity_ok(const command *cmd, int argc) {
 /* Every top-level command, for COMMAND and INFO commandstats. */
 size_t command_count(void);
 command *command_at(size_t i);
-/* Clears calls/usec/... (CONFIG RESETSTAT). */
+/* Clears calls/usec/... and frees the latency histograms (CONFIG RESETSTAT). */
 void command_reset_stats(void);
 
 /* ---------------------------------------------------------------- command docs

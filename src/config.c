@@ -26,6 +26,7 @@
 #include "../aof/aof.h"
 #include "../snapshot/snapshot.h"
 #include "evict.h"
+#include "latency.h"
 #include "notify.h"
 #include "persist.h"
 #include "server.h"
@@ -44,6 +45,7 @@ typedef enum {
     CFG_DIR,    /* dir: chdir() on every change */
     CFG_SAVE,   /* save: "<seconds> <changes> ..." pairs, or "" for none */
     CFG_FLAGS,  /* a set of letters (notify-keyspace-events): int field, d->flags_* */
+    CFG_PERCENTILES, /* doubles in [0, 100] (latency-tracking-info-percentiles), or "" */
 } cfg_type;
 
 enum {
@@ -297,8 +299,13 @@ static const cfg_directive directives[] = {
      .min = -1, .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_SLOWLOG_SLOWER_THAN},
     {.name = "slowlog-max-len", .type = CFG_INT, FIELD(slowlog_max_len), .min = 0,
      .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_SLOWLOG_MAX_LEN},
+    {.name = "latency-monitor-threshold", .type = CFG_INT, FIELD(latency_monitor_threshold),
+     .min = 0, .max = LLONG_MAX, .def_n = CONFIG_DEFAULT_LATENCY_MONITOR_THRESHOLD},
     {.name = "latency-tracking", .type = CFG_BOOL, FIELD(latency_tracking),
      .def_n = CONFIG_DEFAULT_LATENCY_TRACKING},
+    {.name = "latency-tracking-info-percentiles", .type = CFG_PERCENTILES,
+     .field = &server.latency_tracking_info_percentiles,
+     .def_s = CONFIG_DEFAULT_LATENCY_TRACKING_INFO_PERCENTILES},
     /* Keyspace notifications, pub/sub and client-side caching. */
     {.name = "notify-keyspace-events", .type = CFG_FLAGS, .field = &notify_flags,
      .size = sizeof(notify_flags), .def_n = 0, .flags_parse = notify_parse_flags,
@@ -311,7 +318,8 @@ static const cfg_directive directives[] = {
 #define NDIRECTIVES (sizeof(directives) / sizeof(directives[0]))
 
 static bool is_multi_arg(const cfg_directive *d) {
-    return d->type == CFG_BIND || d->type == CFG_OBUF || d->type == CFG_SAVE;
+    return d->type == CFG_BIND || d->type == CFG_OBUF || d->type == CFG_SAVE ||
+           d->type == CFG_PERCENTILES;
 }
 
 /* The directive called name (or by its alias), any case; NULL if none. */
@@ -345,7 +353,7 @@ static void field_set_n(const cfg_directive *d, long long v) {
 
 static bool has_string(const cfg_directive *d) {
     return d->type == CFG_STRING || d->type == CFG_BIND || d->type == CFG_DIR ||
-           d->type == CFG_SAVE;
+           d->type == CFG_SAVE || d->type == CFG_PERCENTILES;
 }
 
 /* The directive's current value; v->s is a copy the caller frees. */
@@ -563,6 +571,13 @@ static int cfg_parse(const cfg_directive *d, int argc, char **argv, size_t *lens
         v->s = nv.s;
         return CN_OK;
     }
+    if (d->type == CFG_PERCENTILES) {
+        char *s = latency_percentiles_parse(argc, argv, lens, err, errlen);
+        if (!s) return CN_ERR;
+        cfg_value_free(v);
+        v->s = s;
+        return CN_OK;
+    }
     if (argc != 1) return fail(err, errlen, ERR_ARGC);
     const char *s = argv[0];
     size_t len = lens[0];
@@ -689,6 +704,7 @@ static void cat_get_value(sbuf *b, const cfg_directive *d) {
     }
     case CFG_STRING:
     case CFG_SAVE:
+    case CFG_PERCENTILES:
     case CFG_BIND: {
         const char *s = *(char **)d->field;
         sbuf_cat(b, s ? s : "");
@@ -756,7 +772,8 @@ static int cfg_rewrite_lines(const cfg_directive *d, rewrite_line out[OBUF_CLASS
             sbuf_cat(&b, " ");
             cat_repr(&b, cur.s ? cur.s : "", cur.s ? strlen(cur.s) : 0);
             break;
-        case CFG_SAVE: sbuf_catfmt(&b, " %s", cur.s && *cur.s ? cur.s : "\"\""); break;
+        case CFG_SAVE:
+        case CFG_PERCENTILES: sbuf_catfmt(&b, " %s", cur.s && *cur.s ? cur.s : "\"\""); break;
         case CFG_OBUF: break;
         }
         out[n].text = b.buf;

@@ -36,6 +36,9 @@
  *  - server.hz is always within [CONFIG_MIN_HZ, CONFIG_MAX_HZ] (Redis clamps it).
  *  - server.maxclients: accepted up to UINT_MAX as in Redis, stored clamped to INT_MAX.
  *  - server.latency_tracking is 0 or 1.
+ *  - server.latency_tracking_info_percentiles: never NULL; numbers in [0, 100] as
+ *    CONFIG GET shows them ("%f" without trailing zeros), separated by single
+ *    spaces; "" = none (latency.h parses it).
  *  - server.config_file: set by config_load() to the file's absolute path (symlinks
  *    resolved), NULL without a file or when the file is standard input.
  * Every string field is allocated and owned by config.c; config_teardown() frees
@@ -44,7 +47,10 @@
  * Run-time changes. Most mutable directives need nothing: their users read the
  * field each time (timeout, hz, tcp-keepalive, slowlog-*, proto-max-bulk-len,
  * client-query-buffer-limit, client-output-buffer-limit, protected-mode,
- * requirepass, latency-tracking, list-max-listpack-size (new lists' nodes and
+ * requirepass, latency-tracking (off: no new samples, INFO latencystats lists nothing;
+ * the histograms are kept), latency-tracking-info-percentiles (read by each INFO),
+ * latency-monitor-threshold (samples from the next event on; those kept stay until
+ * LATENCY RESET), list-max-listpack-size (new lists' nodes and
  * the next conversion check of any list), hash-max-listpack-*: a change applies to the
  * next write of a hash; hashes already converted stay converted; set-max-*: the
  * same for sets). The others
@@ -80,6 +86,8 @@
 #define CONFIG_DEFAULT_DAEMONIZE 0
 #define CONFIG_DEFAULT_JEMALLOC_BG_THREAD 1 /* purge freed pages in the background */
 #define CONFIG_DEFAULT_LATENCY_TRACKING 1
+#define CONFIG_DEFAULT_LATENCY_MONITOR_THRESHOLD 0 /* ms; 0 = off */
+#define CONFIG_DEFAULT_LATENCY_TRACKING_INFO_PERCENTILES "50 99 99.9"
 #define CONFIG_MIN_BULK_LIMIT (1024LL * 1024) /* proto-max-bulk-len, client-query-buffer-limit */
 /* client-output-buffer-limit <class> <hard> <soft> <soft seconds> */
 #define CONFIG_DEFAULT_OBUF_NORMAL_HARD 0

@@ -10,6 +10,7 @@
 #include "../utils/log.h"
 #include "../utils/rand.h"
 #include "db.h"
+#include "latency.h"
 #include "lazyfree.h"
 #include "persist.h"
 
@@ -206,7 +207,9 @@ static bool evict_one(void) {
     else if (policy & EVICT_CHOOSE_TTL) o = choose_soonest(&d);
     else o = NULL;
     if (!o) return false;
+    int64_t t = latency_start();
     db_evict(d, o);
+    latency_add_sample_if_needed("eviction-del", latency_end_ms(t));
     return true;
 }
 
@@ -231,27 +234,31 @@ evict_status evict_perform(void) {
     /* While loading or paused, the dataset stays as it is (Redis's rule). */
     if (server.loading || server_writes_paused()) return EVICT_OK;
     if (server.maxmemory_policy == MAXMEMORY_NOEVICTION) return EVICT_FAIL;
-    int64_t start = clock_mono_us(), limit = time_limit_us();
+    int64_t start = clock_mono_us(), limit = time_limit_us(), cycle = latency_start();
     long long evicted = 0;
+    evict_status st = EVICT_OK;
     while (over_limit()) {
         if (!evict_one()) {
-            still_running = false;
+            st = EVICT_FAIL;
             /* Nothing left to evict, but the lazy-free thread may be about to give
              * memory back: wait for it a little, never long. */
             if (lazyfree_pending_objects()) {
+                int64_t t = latency_start();
                 usleep((useconds_t)(limit < 1000 ? limit : 1000));
-                if (!over_limit()) return EVICT_OK;
+                latency_add_sample_if_needed("eviction-lazyfree", latency_end_ms(t));
+                if (!over_limit()) st = EVICT_OK;
             }
-            return EVICT_FAIL;
+            break;
         }
         evicted++;
         if ((evicted & 15) == 0 && clock_mono_us() - start >= limit) {
-            still_running = over_limit();
-            return still_running ? EVICT_RUNNING : EVICT_OK;
+            st = over_limit() ? EVICT_RUNNING : EVICT_OK;
+            break;
         }
     }
-    still_running = false;
-    return EVICT_OK;
+    still_running = st == EVICT_RUNNING;
+    latency_add_sample_if_needed("eviction-cycle", latency_end_ms(cycle));
+    return st;
 }
 
 bool evict_before_sleep(void) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "../utils/clock.h"
+#include "latency.h"
 #include "server.h"
 
 #define EXPIRE_SLOW_CPU_PERCENT 25
@@ -46,7 +47,9 @@ static bool expire_cycle(int64_t budget_us) {
             break;
         }
     }
-    server.stat_expire_cycle_time_used += clock_mono_us() - start;
+    int64_t elapsed = clock_mono_us() - start;
+    server.stat_expire_cycle_time_used += elapsed;
+    latency_add_sample_if_needed("expire-cycle", elapsed / 1000);
     return any_due();
 }
 

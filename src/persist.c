@@ -24,6 +24,7 @@
 #include "../utils/listpack.h"
 #include "../utils/sbuf.h"
 #include "elements.h"
+#include "latency.h"
 #include "multi.h"
 #include "server.h"
 #include "set.h"
@@ -450,7 +451,9 @@ static int child_start(int type, child_body *body, char *err, size_t errlen) {
         snprintf(err, errlen, "Can't create a pipe for the child: %s", strerror(errno));
         return CN_ERR;
     }
+    int64_t fork_start = latency_start();
     pid_t pid = fork();
+    if (pid > 0) latency_add_sample_if_needed("fork", latency_end_ms(fork_start));
     if (pid < 0) {
         snprintf(err, errlen, "Can't fork: %s", strerror(errno));
         close(p[0]);
@@ -1002,6 +1005,7 @@ static void rewrite_done(bool ok, const char *why) {
     }
     aof_manifest_drop_incr_before(&next, ps.rewrite_incr_seq);
     char err[512];
+    int64_t switch_start = latency_start();
     if (save_manifest(&next, err, sizeof(err)) != CN_OK) {
         log_warning("Background AOF rewrite: can't save the manifest: %s", err);
         aof_manifest_deinit(&next);
@@ -1013,6 +1017,7 @@ static void rewrite_done(bool ok, const char *why) {
     aof_manifest_deinit(&next);
     ps.manifest_pending = false;
     aof_delete_unlisted(&ps.man);
+    latency_add_sample_if_needed("aof-rename", latency_end_ms(switch_start));
     /* Sizes for the auto-rewrite rule start again from here. */
     if (ps.w) {
         aof_writer_stats st;
@@ -1367,9 +1372,35 @@ void persist_teardown(void) {
 
 /* ---------------------------------------------------------------- the loop's hooks */
 
+/* aof_write_and_sync() with the latency monitor's samples (latency.h): the write as
+ * "aof-write" and as one of "aof-write-pending-fsync", "aof-write-active-child" or
+ * "aof-write-alone"; under appendfsync always the fsync after it as "aof-fsync-always"
+ * (the same two steps aof_write_and_sync() takes, timed apart). */
+static aof_status aof_write_and_sync_sampled(void) {
+    aof_writer_stats s;
+    aof_writer_stats_get(ps.w, &s);
+    if (s.buffered == 0) return aof_write_and_sync(ps.w, false, clock_mono_us());
+    bool always = aof_writer_policy(ps.w) == AOF_FSYNC_ALWAYS;
+    int64_t start = clock_mono_us();
+    aof_status st = always ? aof_flush(ps.w) : aof_write_and_sync(ps.w, false, start);
+    if (st == AOF_POSTPONED) return st; /* nothing was written */
+    int64_t written = clock_mono_us();
+    long long ms = (written - start) / 1000;
+    latency_add_sample_if_needed(s.fsync_in_progress ? "aof-write-pending-fsync"
+                                 : persist_child_running() ? "aof-write-active-child"
+                                                           : "aof-write-alone",
+                                 ms);
+    latency_add_sample_if_needed("aof-write", ms);
+    if (!always || st != AOF_OK) return st;
+    st = aof_write_and_sync(ps.w, false, written); /* the buffer is empty: just the fsync */
+    latency_add_sample_if_needed("aof-fsync-always", (clock_mono_us() - written) / 1000);
+    return st;
+}
+
 void persist_before_sleep(void) {
     if (!ps.w) return;
-    aof_status st = aof_write_and_sync(ps.w, false, clock_mono_us());
+    aof_status st = server.latency_monitor_threshold ? aof_write_and_sync_sampled()
+                                                     : aof_write_and_sync(ps.w, false, clock_mono_us());
     if (st == AOF_ERR) {
         aof_writer_stats s;
         aof_writer_stats_get(ps.w, &s);

@@ -9,9 +9,11 @@
 #include "../utils/hash.h"
 #include "../utils/rand.h"
 #include "../utils/ht.h"
+#include "../utils/num.h"
 #include "config.h"
 #include "evict.h"
 #include "lazyfree.h"
+#include "latency.h"
 #include "multi.h"
 #include "persist.h"
 #include "pubsub.h"
@@ -117,8 +119,40 @@ static void slowlog_trim(size_t max) {
     while (server.slowlog_len > max) slowlog_entry_free(&server.slowlog[--server.slowlog_len]);
 }
 
+/* The arguments (of the first 32) the slow log shows as "(redacted)", as Redis 7.0
+ * hides secrets: AUTH's (when it has at most two), HELLO's AUTH username and password
+ * (as far as its options parse), and CONFIG SET's values of requirepass and masterauth. */
+static uint32_t slowlog_redact_mask(const client *c) {
+    uint32_t mask = 0;
+    const command *cmd = c->cmd;
+    int argc = c->argc > 32 ? 32 : c->argc;
+    if (!cmd) return 0;
+    if (!strcmp(cmd->fullname, "auth") && c->argc <= 3) {
+        mask = (1u << argc) - 2; /* every argument but the name */
+    } else if (!strcmp(cmd->fullname, "hello") && c->argc >= 2) {
+        long long ver;
+        if (!num_parse_ll(c->argv[1], c->argvlen[1], &ver) || ver < 2 || ver > 3) return 0;
+        for (int j = 2; j < c->argc; j++) {
+            int more = c->argc - 1 - j;
+            if (arg_is(c, j, "auth") && more >= 2) {
+                if (j + 2 < 32) mask |= 3u << (j + 1);
+                j += 2;
+            } else if (arg_is(c, j, "setname") && more >= 1) {
+                j++;
+            } else {
+                break;
+            }
+        }
+    } else if (!strcmp(cmd->fullname, "config|set") && c->argc % 2 == 0) {
+        for (int j = 2; j + 1 < argc; j += 2)
+            if (arg_is(c, j, "requirepass") || arg_is(c, j, "masterauth")) mask |= 1u << (j + 1);
+    }
+    return mask;
+}
+
 static void slowlog_push(client *c, long long duration_us) {
     if (server.slowlog_log_slower_than < 0 || duration_us < server.slowlog_log_slower_than) return;
+    uint32_t redact = slowlog_redact_mask(c);
     size_t max = server.slowlog_max_len > 0 ? (size_t)server.slowlog_max_len : 0;
     slowlog_trim(max ? max - 1 : 0);
     if (!max) return;
@@ -140,6 +174,9 @@ static void slowlog_push(client *c, long long duration_us) {
             int l = snprintf(more, sizeof(more), "... (%d more arguments)", c->argc - 31);
             e->argv[i] = cn_strndup(more, (size_t)l);
             e->argvlen[i] = (size_t)l;
+        } else if (redact & (1u << i)) {
+            e->argv[i] = cn_strdup("(redacted)");
+            e->argvlen[i] = strlen("(redacted)");
         } else if (c->argvlen[i] > 128) {
             int l = snprintf(more, sizeof(more), "... (%zu more bytes)", c->argvlen[i] - 128);
             e->argv[i] = cn_malloc(128 + (size_t)l + 1);
@@ -301,6 +338,7 @@ void call_command(client *c, command *cmd) {
     long long dirty_before = server.dirty;
     long long errors_before = server.stat_total_error_replies;
     int64_t start = server.now_us;
+    bool was_blocked = c->bstate != NULL;
     client *outer = server.current;
     server.current = c;
     c->lastcmd = cmd;
@@ -326,7 +364,13 @@ void call_command(client *c, command *cmd) {
     cmd->usec += dur;
     c->commands_processed++;
     server.stat_numcommands++;
-    if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlog_push(c, dur);
+    /* A command that just blocked is timed and logged when it is served (Redis logs
+     * a blocked command once, when it is unblocked); nor are commands replayed from the
+     * AOF (Redis leaves them out too). */
+    if ((!c->bstate || was_blocked) && !(c->flags & CLIENT_AOF_LOADING)) {
+        latency_command_done(cmd, dur);
+        if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlog_push(c, dur);
+    }
     if (server.nmonitors && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN)))
         server_feed_monitors(c, dbid);
     /* Client-side caching remembers the keys a read showed this client. */
@@ -513,6 +557,7 @@ void server_setup(void) {
     multi_setup(server.databases);
     pubsub_setup();
     tracking_setup();
+    latency_setup();
     command_setup();
     el_set_before_sleep(server.loop, before_sleep);
     el_add_timer(server.loop, 1, server_cron, NULL);
@@ -527,6 +572,7 @@ void server_teardown(void) {
     clients_free_pending();
     server_slowlog_reset();
     command_teardown();
+    latency_teardown();
     blocking_teardown();
     tracking_teardown();
     pubsub_teardown();

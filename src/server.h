@@ -242,6 +242,8 @@ struct cn_server {
     bool daemonize;
     bool active_expire;
     long long latency_tracking;
+    long long latency_monitor_threshold;     /* ms; 0 = the latency monitor is off (latency.h) */
+    char *latency_tracking_info_percentiles; /* "50 99 99.9": INFO latencystats' percentiles */
     int enable_debug_command; /* CONFIG_PROTECTED_NO/YES/LOCAL */
     bool jemalloc_bg_thread;
     long long hash_max_listpack_entries; /* fields; more converts to a hashtable */
