@@ -17,7 +17,7 @@
 static command *const tables[] = {
     cmd_table_string, cmd_table_keys, cmd_table_conn, cmd_table_server, cmd_table_config,
     cmd_table_hash, cmd_table_list, cmd_table_set, cmd_table_bitops, cmd_table_hll,
-    cmd_table_zset, cmd_table_sort, cmd_table_pubsub, cmd_table_multi,
+    cmd_table_zset, cmd_table_sort, cmd_table_pubsub, cmd_table_multi, cmd_table_memory,
 };
 
 static ht *lookup;       /* top-level commands by lower-case name */
