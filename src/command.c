@@ -68,6 +68,10 @@ void command_setup(void) {
             all[nall++] = c;
         }
     }
+    /* Finish the last resize now: lookups then pay no rehash steps, and the memory at
+     * the end of start-up (INFO's used_memory_startup) is the table's final size. */
+    while (ht_rehash_step(lookup)) {
+    }
 }
 
 void command_teardown(void) {
