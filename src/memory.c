@@ -104,9 +104,9 @@ void memory_doctor_report(sbuf *out) {
         found++;
         sbuf_catfmt(&report,
                     " * High fragmentation: the process keeps %.2f times the memory its data "
-                    "needs in RAM (%.1f MB more). The lines below tell where the extra lies: "
-                    "inside the allocator's pages, in pages it has not returned, or outside it. "
-                    "INFO memory's mem_fragmentation_ratio follows the same figure.\n\n",
+                    "needs in RAM (%.1f MB more). INFO memory splits the extra into holes "
+                    "inside the allocator's pages (allocator_frag_*), freed pages it has not "
+                    "returned yet (allocator_rss_*) and memory outside it (rss_overhead_*).\n\n",
                     (double)mh.total_frag, mb(mh.total_frag_bytes));
     }
     if (mh.allocator_frag > 1.1f && mh.allocator_frag_bytes > DOCTOR_BYTES_WORTH) {
