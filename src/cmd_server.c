@@ -512,7 +512,7 @@ static void cmd_command_help(client *c) {
         "GETKEYS <full-command>",
         "    Return the keys from a full command.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
         NULL};
     reply_help(c, help);
 }
@@ -644,7 +644,7 @@ static void cmd_slowlog_help(client *c) {
         "RESET",
         "    Reset the slowlog.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
         NULL};
     reply_help(c, help);
 }
