@@ -20,6 +20,7 @@ static command *const tables[] = {
     cmd_table_string, cmd_table_keys, cmd_table_conn, cmd_table_server, cmd_table_config,
     cmd_table_hash, cmd_table_list, cmd_table_set, cmd_table_bitops, cmd_table_hll,
     cmd_table_zset, cmd_table_sort, cmd_table_pubsub, cmd_table_multi, cmd_table_latency,
+    cmd_table_memory,
 };
 
 static ht *lookup;       /* top-level commands by lower-case name */
@@ -71,6 +72,10 @@ void command_setup(void) {
             }
             all[nall++] = c;
         }
+    }
+    /* Finish the last resize now: lookups then pay no rehash steps, and the memory at
+     * the end of start-up (INFO's used_memory_startup) is the table's final size. */
+    while (ht_rehash_step(lookup)) {
     }
 }
 

@@ -202,5 +202,6 @@ extern command cmd_table_list[];
 extern command cmd_table_hll[];
 extern command cmd_table_zset[];
 extern command cmd_table_sort[];
+extern command cmd_table_memory[];
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "memory.h"
 #include "persist.h"
 #include "server.h"
 
@@ -173,6 +174,7 @@ int main(int argc, char **argv) {
     write_pidfile();
     log_notice("Running mode=standalone, port=%d.", server.port);
     log_notice("Server initialized");
+    memory_record_startup(); /* before the dataset: used_memory_startup */
     /* Listening already: clients that connect during a long load get -LOADING. */
     if (persist_load_at_startup() != CN_OK) {
         log_warning("Fatal error loading the DB, check the log above. Exiting.");

@@ -102,6 +102,28 @@ void cn_alloc_purge(void) {
     mallctl(cmd, NULL, NULL, NULL, 0);
 }
 
+#define CN_STR_(x) #x
+#define CN_STR(x) CN_STR_(x)
+
+const char *cn_alloc_name(void) {
+#ifdef CN_LIBC_MALLOC
+    return "libc";
+#else
+    return "jemalloc-" CN_STR(JEMALLOC_VERSION_MAJOR) "." CN_STR(JEMALLOC_VERSION_MINOR) "." CN_STR(
+        JEMALLOC_VERSION_BUGFIX);
+#endif
+}
+
+bool cn_alloc_stats_print(void (*write)(void *ctx, const char *text), void *ctx) {
+#ifdef CN_LIBC_MALLOC
+    (void)write, (void)ctx;
+    return false;
+#else
+    malloc_stats_print(write, ctx, NULL);
+    return true;
+#endif
+}
+
 void cn_alloc_set_background_thread(bool on) {
     mallctl("background_thread", NULL, NULL, &on, sizeof(on));
 }

@@ -37,6 +37,13 @@ void cn_alloc_get_stats(cn_alloc_stats *st);
 size_t cn_rss(void);
 /* Returns unused dirty pages to the OS (MEMORY PURGE). */
 void cn_alloc_purge(void);
+/* The allocator's name as INFO memory's mem_allocator shows it: "jemalloc-5.3.0",
+ * or "libc" in sanitizer builds. A static string. */
+const char *cn_alloc_name(void);
+/* jemalloc's own statistics report (malloc_stats_print), handed to write() in
+ * pieces of text (MEMORY MALLOC-STATS). Returns false, calling nothing, when the
+ * allocator has no such report (sanitizer builds). */
+bool cn_alloc_stats_print(void (*write)(void *ctx, const char *text), void *ctx);
 /* jemalloc's background purging thread (jemalloc-bg-thread): freed pages go back
  * to the OS over time even when the server is idle. No-op without jemalloc. */
 void cn_alloc_set_background_thread(bool on);
