@@ -1,7 +1,8 @@
 /* tests/integration/test_lazyfree.c: lazy freeing and the loop's longest stall.
  *
  * A probe client pings in a loop on its own thread and records the longest wait for
- * a reply; the tests print it. UNLINK of a set of 10,000,000 members and FLUSHALL
+ * a reply; the tests print it (an idle machine shows 5-16 ms for UNLINK; the bound
+ * checked is looser, since a synchronous free would take over a second). UNLINK of a set of 10,000,000 members and FLUSHALL
  * ASYNC of 1,000,000 keys return at once and the probe hardly notices; the members
  * are freed in the background (INFO lazyfree_pending_objects, lazyfreed_objects).
  * Each lazyfree-lazy-* directive sends its kind of deletion to the thread. And
@@ -132,7 +133,9 @@ static void t_unlink_10m(void) {
            "%.2f ms over %lld pings; used_memory %.0f MB -> %.0f MB\n",
            built, unlink_ms, (double)stall / 1000, p.pings, (double)before / (1 << 20),
            (double)after / (1 << 20));
-    CHECK(stall < 25000);
+    /* Freeing the members in the loop would take over a second; the bound leaves room
+     * for a shared machine's preemption (the thread and the loop share its cores). */
+    CHECK(stall < 250000);
     CHECK(after < before / 10);
     CHECK(lazyfreed(c) >= 1);
     redisFree(c);
@@ -155,7 +158,7 @@ static void t_flushall_async(void) {
     WAIT_FOR(info_int(c, "memory", "lazyfree_pending_objects") == 0, 30000);
     long long stall = probe_stop(&p);
     printf("    FLUSHALL ASYNC of 1,001,000 keys: longest PING wait %.2f ms\n", (double)stall / 1000);
-    CHECK(stall < 25000);
+    CHECK(stall < 250000);
     CHECK(lazyfreed(c) >= 1001000);
     EXPECT_BULK(c, "flush", "GET after");
     /* FLUSHDB ASYNC the same; SYNC and no mode free at once. */
