@@ -286,8 +286,17 @@ zsl_node *zsl_last_in_lex(const zsl *z, const zrange_lex *r) {
 
 size_t zsl_mem_usage(const zsl *z, size_t samples) {
     size_t seen = 0, measured = 0;
-    for (zsl_node *x = zsl_first(z); x && (!samples || seen < samples); x = zsl_next(x), seen++)
-        measured += cn_alloc_size(x);
-    if (seen && z->length > seen) measured = (size_t)((double)measured / (double)seen * (double)z->length);
+    if (!samples || samples >= z->length) {
+        for (zsl_node *x = zsl_first(z); x; x = zsl_next(x)) measured += cn_alloc_size(x);
+    } else {
+        /* A node's level is a coin toss unrelated to its member, and a few
+         * samples' levels would swing the estimate by a quarter: the samples
+         * give the size of a level-1 node, the expected 1/3 extra link per
+         * node (p = 1/4) is added for every node. */
+        for (zsl_node *x = zsl_first(z); x && seen < samples; x = zsl_next(x), seen++)
+            measured += cn_alloc_size(x) - (size_t)(x->level - 1) * sizeof(zsl_link);
+        double per_node = (double)measured / (double)seen + (double)sizeof(zsl_link) / 3.0;
+        measured = (size_t)(per_node * (double)z->length);
+    }
     return cn_alloc_size(z) + cn_alloc_size(z->header) + measured;
 }

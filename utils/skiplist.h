@@ -113,9 +113,10 @@ zsl_node *zsl_last_in_score(const zsl *z, const zrange_score *r);
 zsl_node *zsl_first_in_lex(const zsl *z, const zrange_lex *r);
 zsl_node *zsl_last_in_lex(const zsl *z, const zrange_lex *r);
 
-/* Bytes the list owns (allocator sizes): the struct, the header and every node. */
-/* Bytes from allocator sizes; samples 0: every node, else the first `samples`
- * nodes' average stands for the rest. The member table is not included. */
+/* Bytes the list owns (allocator sizes): the struct, the header and the nodes.
+ * samples 0 (or >= length): every node measured; else the first `samples`
+ * nodes, taken at level 1, plus the expected links of the level draw, stand for
+ * every node. The member table is not included. */
 size_t zsl_mem_usage(const zsl *z, size_t samples);
 
 #endif
