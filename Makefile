@@ -117,9 +117,10 @@ bench:
 	@./tests/bench.sh
 
 # libFuzzer on one entry point: FUZZ_TARGET=reader (the request reader, default),
-# snapshot (the snapshot reader), aof (the AOF loader and manifest parser) or config
-# (the config file, command line and CONFIG REWRITE); FUZZ_TIME seconds (default 600).
-# New inputs go to build/fuzz/corpus_*, crashes to build/fuzz/<target>-crash-*.
+# snapshot (the snapshot reader), aof (the AOF loader and manifest parser), config
+# (the config file, command line and CONFIG REWRITE), or all (the four, one after the
+# other); FUZZ_TIME seconds each (default 600). New inputs go to build/fuzz/corpus_*,
+# crashes to build/fuzz/<target>-crash-*.
 FUZZ_TIME ?= 600
 FUZZ_TARGET ?= reader
 FUZZ_CC := clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -127,7 +128,11 @@ FUZZ_RUN = -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=$(
 fuzz:
 	@./utils/tools/deps.sh build fuzz
 	@mkdir -p build/fuzz build/fuzz/corpus build/fuzz/corpus_snapshot build/fuzz/corpus_aof build/fuzz/corpus_config
-ifeq ($(FUZZ_TARGET),aof)
+ifeq ($(FUZZ_TARGET),all)
+	@for t in reader aof snapshot config; do \
+		$(MAKE) --no-print-directory fuzz FUZZ_TARGET=$$t FUZZ_TIME=$(FUZZ_TIME) || exit 1; \
+	done
+else ifeq ($(FUZZ_TARGET),aof)
 	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_aof tests/fuzz/fuzz_aof.c aof/*.c resp/*.c utils/*.c -lm -lpthread
 	./build/fuzz/fuzz_aof $(FUZZ_RUN) -max_len=8192 build/fuzz/corpus_aof tests/fuzz/corpus_aof
 else ifeq ($(FUZZ_TARGET),snapshot)
@@ -142,7 +147,7 @@ else ifeq ($(FUZZ_TARGET),reader)
 	$(FUZZ_CC) -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
 	./build/fuzz/fuzz_reader $(FUZZ_RUN) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus_reader
 else
-	@echo "FUZZ_TARGET must be reader, aof, snapshot or config" >&2; exit 2
+	@echo "FUZZ_TARGET must be reader, aof, snapshot, config or all" >&2; exit 2
 endif
 
 format:
