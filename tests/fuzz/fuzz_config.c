@@ -88,6 +88,7 @@ int fuzz_glob(const char *pattern, int flags, int (*errfunc)(const char *, int),
 static char scratch[256]; /* absolute, resolved, no trailing '/' */
 static size_t scratch_len;
 static char home[PATH_MAX]; /* the working directory libFuzzer runs in */
+static int nreads;          /* files opened for reading and globs expanded */
 
 /* Is the absolute, resolved path p the scratch directory or below it? */
 static bool in_scratch(const char *p) {
@@ -116,6 +117,7 @@ FILE *fuzz_fopen(const char *path, const char *mode) {
         }
         return fopen("/dev/null", mode);
     }
+    nreads++;
     if (!realpath(path, abs)) return NULL; /* errno from realpath */
     struct stat st;
     if (!in_scratch(abs) || stat(abs, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
@@ -136,6 +138,7 @@ int fuzz_chdir(const char *path) {
 }
 
 int fuzz_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g) {
+    nreads++;
     if (strstr(pattern, "..") ||
         (pattern[0] == '/' &&
          (strncmp(pattern, scratch, scratch_len) != 0 || pattern[scratch_len] != '/'))) {
@@ -169,9 +172,9 @@ static char *read_file(const char *path, size_t *len) {
     return b;
 }
 
-static const char *const scratch_files[] = {"input.conf", "rewrite1.conf", "rewrite2.conf",
-                                            "inc/a.conf", "inc/b.conf",    "bad.conf",
-                                            "loop.conf"};
+static const char *const scratch_files[] = {"input.conf",    "rewrite0.conf", "rewrite1.conf",
+                                            "rewrite2.conf", "inc/a.conf",    "inc/b.conf",
+                                            "bad.conf",      "loop.conf"};
 static const char *const scratch_dirs[] = {"sub/deeper", "sub", "inc"};
 
 static void remove_scratch(void) {
@@ -252,41 +255,80 @@ static void reset_config(void) {
     config_set_defaults();
 }
 
-/* The loaded configuration, rewritten into a new file, must load from it and
- * rewrite to the same bytes. */
-static void check_rewrite(void) {
-    char r1[PATH_MAX], r2[PATH_MAX], err[4096];
-    snprintf(r1, sizeof(r1), "%s/rewrite1.conf", scratch);
-    snprintf(r2, sizeof(r2), "%s/rewrite2.conf", scratch);
-    unlink(r1);
-    unlink(r2);
-    if (config_rewrite(r1, err, sizeof(err)) != CN_OK) {
-        fprintf(stderr, "fuzz_config: CONFIG REWRITE failed: %s\n", err);
+static void scratch_path(char *buf, size_t cap, const char *name) {
+    snprintf(buf, cap, "%s/%s", scratch, name);
+}
+
+/* CONFIG REWRITE of the configuration now loaded into the file name (in the scratch
+ * directory), which holds text, or is new when text is NULL. */
+static void rewrite_into(const char *name, const char *text, size_t len) {
+    char path[PATH_MAX], err[4096];
+    scratch_path(path, sizeof(path), name);
+    unlink(path);
+    if (text) write_file(name, text, len);
+    if (config_rewrite(path, err, sizeof(err)) != CN_OK) {
+        fprintf(stderr, "fuzz_config: CONFIG REWRITE into %s failed: %s\n", name, err);
         abort();
     }
+}
+
+/* Loads the file name (in the scratch directory) from the defaults; it must load. */
+static void load_rewritten(const char *name) {
+    char path[PATH_MAX], err[4096];
+    scratch_path(path, sizeof(path), name);
     reset_config();
-    if (config_load(r1, 0, NULL, err, sizeof(err)) != CN_OK) {
+    if (config_load(path, 0, NULL, err, sizeof(err)) != CN_OK) {
         size_t len;
-        char *text = read_file(r1, &len);
-        fprintf(stderr,
-                "fuzz_config: the rewritten file does not load:\n%s\n--- its text:\n%s---\n", err,
+        char *text = read_file(path, &len);
+        fprintf(stderr, "fuzz_config: %s does not load:\n%s\n--- its text:\n%s---\n", name, err,
                 text);
         free(text);
         abort();
     }
-    FUZZ_CHECK(config_rewrite(r2, err, sizeof(err)) == CN_OK);
-    size_t l1, l2;
-    char *t1 = read_file(r1, &l1), *t2 = read_file(r2, &l2);
-    if (l1 != l2 || memcmp(t1, t2, l1) != 0) {
-        fprintf(stderr,
-                "fuzz_config: rewrite, load, rewrite differs:\n--- first:\n%s--- second:\n%s---\n",
-                t1, t2);
+}
+
+static void check_same_file(const char *a, const char *b, const char *what) {
+    char pa[PATH_MAX], pb[PATH_MAX];
+    scratch_path(pa, sizeof(pa), a);
+    scratch_path(pb, sizeof(pb), b);
+    size_t la, lb;
+    char *ta = read_file(pa, &la), *tb = read_file(pb, &lb);
+    if (la != lb || memcmp(ta, tb, la) != 0) {
+        fprintf(stderr, "fuzz_config: %s:\n--- %s:\n%s--- %s:\n%s---\n", what, a, ta, b, tb);
         abort();
     }
-    free(t1);
-    free(t2);
-    unlink(r1);
-    unlink(r2);
+    free(ta);
+    free(tb);
+}
+
+/* CONFIG REWRITE round trips of the configuration just loaded from file (the input's
+ * file part):
+ *  - into a new file (rewrite1.conf): that file loads, and rewrites to the same bytes;
+ *  - into a copy of the input file (rewrite0.conf), as CONFIG REWRITE does to the file
+ *    the server started from (replacing each directive's first line, dropping its
+ *    later ones, keeping comments): that file loads to the same configuration, that
+ *    is, it rewrites into a new file as rewrite1.conf. Only when nothing was included
+ *    (in_place): an included file applies its values again where the include line
+ *    stands, so a rewritten file with `save` in both may legitimately add up
+ *    differently. */
+static void check_rewrite(const uint8_t *file, size_t len, bool in_place) {
+    rewrite_into("rewrite1.conf", NULL, 0);
+    if (in_place) rewrite_into("rewrite0.conf", (const char *)file, len);
+    load_rewritten("rewrite1.conf");
+    rewrite_into("rewrite2.conf", NULL, 0);
+    check_same_file("rewrite1.conf", "rewrite2.conf", "rewrite, load, rewrite differs");
+    if (in_place) {
+        load_rewritten("rewrite0.conf");
+        rewrite_into("rewrite2.conf", NULL, 0);
+        check_same_file("rewrite1.conf", "rewrite2.conf",
+                        "the input rewritten in place loads to another configuration");
+    }
+    for (int i = 0; i < 3; i++) {
+        char path[PATH_MAX], name[32];
+        snprintf(name, sizeof(name), "rewrite%d.conf", i);
+        scratch_path(path, sizeof(path), name);
+        unlink(path);
+    }
 }
 
 /* ---- the entry point ---- */
@@ -339,6 +381,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(chdir(scratch) == 0);
     size_t before = cn_used_memory();
     config_set_defaults();
+    nreads = 0;
     int rc = config_load(input_path, argc, words, err, sizeof(err));
     FUZZ_CHECK(rc == CN_OK || rc == CN_ERR);
     if (rc == CN_ERR) {
@@ -352,7 +395,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
          * \v or \f loses it on the way back (resp_split_args skips them between
          * arguments). Such a configuration skips the round trip until config.c quotes
          * or refuses these addresses; see corpus_config/crash_rewrite_bind_*. */
-        if (!strpbrk(server.bind, "\"'\v\f")) check_rewrite();
+        bool rewritable = strpbrk(server.bind, "\"'\v\f") == NULL;
+        /* Known bugs in src/config.c, reported, not fixed here: client-output-buffer-limit
+         * compares its class names with strcasecmp, so "replica\0junk" (a raw NUL byte
+         * inside a quoted word) is taken for "replica", and CONFIG REWRITE cuts every
+         * line it keeps at its first NUL byte (strlen), which leaves such a line with
+         * an open quote. A file with a NUL byte skips the in-place rewrite until
+         * config.c compares by length and keeps lines whole; see
+         * corpus_config/crash_rewrite_obuf_nul. */
+        bool in_place = nreads == 1 && memchr(data, '\0', file_len) == NULL;
+        if (rewritable) check_rewrite(data, file_len, in_place);
     }
     config_teardown();
     FUZZ_CHECK(cn_used_memory() == before);
