@@ -87,6 +87,16 @@ $(INTEGRATION_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(BUILD)/
 # Every tests/fuzz/fuzz_NAME.c replays its corpus tests/fuzz/corpus_NAME/ in make test.
 $(BUILD)/tests/fuzz_%_replay: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libaof.a $(BUILD)/libsnapshot.a $(BUILD)/libresp.a $(BUILD)/libutils.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The config parser is server code. Its entry point keeps config.c's file-system calls
+# inside a scratch directory: config.c is compiled once more with them renamed to the
+# entry point's checked versions (see tests/fuzz/fuzz_config.c), and that object comes
+# before libserver.a, so the archive's config.o is not linked.
+FUZZ_CONFIG_SANDBOX := -Dfopen=fuzz_fopen -Dchdir=fuzz_chdir -Dglob=fuzz_glob
+$(BUILD)/tests/fuzz/config_sandboxed.o: src/config.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(FUZZ_CONFIG_SANDBOX) -c $< -o $@
+$(BUILD)/tests/fuzz_config_replay: $(BUILD)/tests/fuzz/fuzz_config.o $(BUILD)/tests/fuzz/config_sandboxed.o $(BUILD)/tests/fuzz/replay_main.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 test-bins: src/cairn-server utils/tools/cairn-check $(TEST_BINS)
 
@@ -107,23 +117,37 @@ bench:
 	@BUILD=$(BUILD) ./tests/bench.sh
 
 # libFuzzer on one entry point: FUZZ_TARGET=reader (the request reader, default),
-# snapshot (the snapshot reader) or aof (the AOF loader and manifest parser);
-# FUZZ_TIME seconds (default 600).
+# snapshot (the snapshot reader), aof (the AOF loader and manifest parser), config
+# (the config file, command line and CONFIG REWRITE), or all (the four, one after the
+# other); FUZZ_TIME seconds each (default 600). New inputs go to build/fuzz/corpus_*,
+# crashes to build/fuzz/<target>-crash-*.
 FUZZ_TIME ?= 600
 FUZZ_TARGET ?= reader
 FUZZ_CC := clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_RUN = -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=$(CURDIR)/build/fuzz/$(FUZZ_TARGET)-
 fuzz:
 	@./utils/tools/deps.sh build fuzz
-	@mkdir -p build/fuzz build/fuzz/corpus build/fuzz/corpus_snapshot build/fuzz/corpus_aof
-ifeq ($(FUZZ_TARGET),aof)
+	@mkdir -p build/fuzz build/fuzz/corpus build/fuzz/corpus_snapshot build/fuzz/corpus_aof build/fuzz/corpus_config
+ifeq ($(FUZZ_TARGET),all)
+	@for t in reader aof snapshot config; do \
+		$(MAKE) --no-print-directory fuzz FUZZ_TARGET=$$t FUZZ_TIME=$(FUZZ_TIME) || exit 1; \
+	done
+else ifeq ($(FUZZ_TARGET),aof)
 	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_aof tests/fuzz/fuzz_aof.c aof/*.c resp/*.c utils/*.c -lm -lpthread
-	./build/fuzz/fuzz_aof -max_total_time=$(FUZZ_TIME) -max_len=8192 -print_final_stats=1 build/fuzz/corpus_aof tests/fuzz/corpus_aof
+	./build/fuzz/fuzz_aof $(FUZZ_RUN) -max_len=8192 build/fuzz/corpus_aof tests/fuzz/corpus_aof
 else ifeq ($(FUZZ_TARGET),snapshot)
 	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_snapshot tests/fuzz/fuzz_snapshot.c snapshot/*.c utils/*.c -lzstd -llz4 -lm -lpthread
-	./build/fuzz/fuzz_snapshot -max_total_time=$(FUZZ_TIME) -max_len=16384 -print_final_stats=1 build/fuzz/corpus_snapshot tests/fuzz/corpus_snapshot
-else
+	./build/fuzz/fuzz_snapshot $(FUZZ_RUN) -max_len=16384 build/fuzz/corpus_snapshot tests/fuzz/corpus_snapshot
+else ifeq ($(FUZZ_TARGET),config)
+	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC $(FUZZ_CONFIG_SANDBOX) -c src/config.c -o build/fuzz/config_sandboxed.o
+	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_config tests/fuzz/fuzz_config.c build/fuzz/config_sandboxed.o \
+		$(filter-out src/main.c src/config.c,$(wildcard src/*.c)) aof/*.c snapshot/*.c resp/*.c utils/*.c -lzstd -llz4 -lm -lpthread
+	./build/fuzz/fuzz_config $(FUZZ_RUN) -max_len=4096 -dict=tests/fuzz/config.dict build/fuzz/corpus_config tests/fuzz/corpus_config
+else ifeq ($(FUZZ_TARGET),reader)
 	$(FUZZ_CC) -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
-	./build/fuzz/fuzz_reader -max_total_time=$(FUZZ_TIME) -max_len=4096 -print_final_stats=1 build/fuzz/corpus tests/fuzz/corpus_reader
+	./build/fuzz/fuzz_reader $(FUZZ_RUN) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus_reader
+else
+	@echo "FUZZ_TARGET must be reader, aof, snapshot, config or all" >&2; exit 2
 endif
 
 format:
