@@ -497,10 +497,24 @@ static void zset_removed(client *c, obj *o, int i, long long changes, const char
     if (changes > 1) server.dirty += changes - 1;
 }
 
+/* A score range bound as Redis 7.0 reads it (zslParseRange): an optional '(' for an
+ * exclusive bound, then what strtod reads up to the first NUL byte, provided it reads
+ * all of that and it is not NaN. That is looser than a score (num_parse_double), and
+ * clients rely on it: leading white space is skipped, "" and "(" are 0, an overflow
+ * ("1e400") is an infinity, an underflow is 0, and a NUL byte ends the number. */
 static bool score_range_parse(const char *s, size_t len, double *v, bool *ex) {
     *ex = len > 0 && s[0] == '(';
     if (*ex) s++, len--;
-    return num_parse_double(s, len, v);
+    char small[64];
+    char *buf = len < sizeof(small) ? small : cn_malloc(len + 1);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    double d = strtod(buf, &end);
+    bool ok = *end == '\0' && !isnan(d);
+    if (buf != small) cn_free(buf);
+    if (ok) *v = d;
+    return ok;
 }
 
 /* Parses a score range from argv[mini], argv[maxi]. */
