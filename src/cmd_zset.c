@@ -1262,13 +1262,14 @@ static void bzpop_generic(client *c, int where) {
 static void cmd_bzpopmin(client *c) { bzpop_generic(c, ZPOP_MIN); }
 static void cmd_bzpopmax(client *c) { bzpop_generic(c, ZPOP_MAX); }
 
-/* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+/* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]. The timeout is
+ * checked last, as Redis does: "BZMPOP -1 0 k MIN" is a numkeys error. */
 static void cmd_bzmpop(client *c) {
     int64_t deadline;
     int nkeys, where;
     long long count;
-    if (!timeout_arg_or_reply(c, 1, &deadline)) return;
     if (!zmpop_args_or_reply(c, 2, &nkeys, &where, &count)) return;
+    if (!timeout_arg_or_reply(c, 1, &deadline)) return;
     if (!zmpop_serve(c, 3, nkeys, where, count, ZPOP_REPLY_MPOP))
         block_on_keys(c, 3, 2 + nkeys, 1, deadline);
 }
