@@ -308,6 +308,8 @@ size_t resp_reader_want(const resp_reader *r) {
     return r->pos + (size_t)need;
 }
 
+size_t resp_reader_parsed(const resp_reader *r) { return r->state == RESP_ST_MB_ARGS ? r->pos : 0; }
+
 static resp_status feed_inline(resp_reader *r, const char *buf, size_t len, size_t *consumed) {
     size_t nl;
     int rc = find_line(r, buf, len, 0, '\n', 0, &nl);

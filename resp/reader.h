@@ -125,6 +125,13 @@ resp_status resp_reader_feed(resp_reader *r, const char *buf, size_t len, size_t
  * limits but nothing has arrived to back it: grow in steps if that matters. */
 size_t resp_reader_want(const resp_reader *r);
 
+/* Bytes from the command start already parsed into complete arguments (their headers
+ * and data, and the header of the bulk now being read) while a multibulk command is in
+ * progress, else 0. The caller must keep them (argv will point into them), but they are
+ * no longer unparsed input: Redis's client-query-buffer-limit counts only the bytes
+ * after them, so a command of many small arguments may be far larger than that limit. */
+size_t resp_reader_parsed(const resp_reader *r);
+
 /* Splits a line into arguments as Redis's sdssplitargs does: spaces (isspace, C locale)
  * separate arguments; "..." understands \n \r \t \b \a \\ \" and \xHH (another escaped
  * character stands for itself); '...' understands only \'; a closing quote must be

@@ -215,6 +215,19 @@ static void process_input(client *c) {
         c->qlen -= c->qpos;
         c->qpos = 0;
     }
+    /* client-query-buffer-limit bounds the input not parsed yet: an unfinished line,
+     * the bulk being read, commands waiting behind a blocked client. The arguments of
+     * an unfinished command already parsed stay in the buffer (argv points into it) but
+     * do not count, as Redis moves them out of its query buffer into argv: a command of
+     * a million small arguments may exceed the limit, a single bulk may not. Checked
+     * after parsing, so one large read of complete arguments is not refused either. */
+    if (!(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)) &&
+        (long long)(c->qlen - resp_reader_parsed(&c->reader)) > server.client_query_buffer_limit) {
+        char *info = client_info_string(c);
+        log_warning("Closing client that reached max query buffer length: %s", info);
+        cn_free(info);
+        client_close_async(c);
+    }
     if (c->flags & CLIENT_CLOSE_ASAP) client_free(c);
 }
 
@@ -269,14 +282,7 @@ static void client_read_handler(el_loop *loop, int fd, void *data, int mask) {
     server.stat_net_input_bytes += n;
     c->last_interaction_ms = server.now_ms;
     if (c->qlen > c->qbuf_peak) c->qbuf_peak = c->qlen;
-    if ((long long)c->qlen > server.client_query_buffer_limit) {
-        char *info = client_info_string(c);
-        log_warning("Closing client that reached max query buffer length: %s", info);
-        cn_free(info);
-        client_free(c);
-        return;
-    }
-    process_input(c);
+    process_input(c); /* checks client-query-buffer-limit once it has parsed what it can */
 }
 
 /* ---------------------------------------------------------------- output */

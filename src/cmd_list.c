@@ -662,13 +662,14 @@ static void cmd_blmove(client *c) {
 
 static void cmd_brpoplpush(client *c) { blocking_move(c, LIST_TAIL, LIST_HEAD, 3); }
 
-/* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+/* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]. The timeout is
+ * checked last, as Redis does: "BLMPOP -1 0 k LEFT" is a numkeys error. */
 static void cmd_blmpop(client *c) {
     int64_t deadline;
     int nkeys, where;
     long count;
-    if (!timeout_arg_or_reply(c, 1, &deadline)) return;
     if (!mpop_args_or_reply(c, 2, &nkeys, &where, &count)) return;
+    if (!timeout_arg_or_reply(c, 1, &deadline)) return;
     if (!list_mpop_serve(c, 3, nkeys, where, count)) block_on_keys(c, 3, 2 + nkeys, 1, deadline);
 }
 

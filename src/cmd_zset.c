@@ -502,10 +502,24 @@ static void zset_removed(client *c, obj *o, int i, long long changes, const char
     if (changes > 1) server.dirty += changes - 1;
 }
 
+/* A score range bound as Redis 7.0 reads it (zslParseRange): an optional '(' for an
+ * exclusive bound, then what strtod reads up to the first NUL byte, provided it reads
+ * all of that and it is not NaN. That is looser than a score (num_parse_double), and
+ * clients rely on it: leading white space is skipped, "" and "(" are 0, an overflow
+ * ("1e400") is an infinity, an underflow is 0, and a NUL byte ends the number. */
 static bool score_range_parse(const char *s, size_t len, double *v, bool *ex) {
     *ex = len > 0 && s[0] == '(';
     if (*ex) s++, len--;
-    return num_parse_double(s, len, v);
+    char small[64];
+    char *buf = len < sizeof(small) ? small : cn_malloc(len + 1);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    double d = strtod(buf, &end);
+    bool ok = *end == '\0' && !isnan(d);
+    if (buf != small) cn_free(buf);
+    if (ok) *v = d;
+    return ok;
 }
 
 /* Parses a score range from argv[mini], argv[maxi]. */
@@ -1253,13 +1267,14 @@ static void bzpop_generic(client *c, int where) {
 static void cmd_bzpopmin(client *c) { bzpop_generic(c, ZPOP_MIN); }
 static void cmd_bzpopmax(client *c) { bzpop_generic(c, ZPOP_MAX); }
 
-/* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+/* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]. The timeout is
+ * checked last, as Redis does: "BZMPOP -1 0 k MIN" is a numkeys error. */
 static void cmd_bzmpop(client *c) {
     int64_t deadline;
     int nkeys, where;
     long long count;
-    if (!timeout_arg_or_reply(c, 1, &deadline)) return;
     if (!zmpop_args_or_reply(c, 2, &nkeys, &where, &count)) return;
+    if (!timeout_arg_or_reply(c, 1, &deadline)) return;
     if (!zmpop_serve(c, 3, nkeys, where, count, ZPOP_REPLY_MPOP))
         block_on_keys(c, 3, 2 + nkeys, 1, deadline);
 }

@@ -808,6 +808,29 @@ static void t_multibulk_details(void) {
     resp_reader_deinit(&r);
 }
 
+/* resp_reader_parsed(): how much of an unfinished multibulk command is already
+ * complete arguments (the caller's query buffer limit counts only what follows). */
+static void t_parsed_progress(void) {
+    resp_reader r;
+    resp_reader_init(&r);
+    size_t used;
+    CHECK_EQ_INT(resp_reader_parsed(&r), 0);
+    CHECK_EQ_INT(resp_reader_feed(&r, S("*3\r"), &used), RESP_NEED_MORE);
+    CHECK_EQ_INT(resp_reader_parsed(&r), 0); /* the count line is not finished */
+    CHECK_EQ_INT(resp_reader_feed(&r, S("*3\r\n$3\r\nSET\r\n$1\r"), &used), RESP_NEED_MORE);
+    CHECK_EQ_INT(resp_reader_parsed(&r), 13); /* "*3\r\n$3\r\nSET\r\n" */
+    CHECK_EQ_INT(resp_reader_feed(&r, S("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nab"), &used), RESP_NEED_MORE);
+    CHECK_EQ_INT(resp_reader_parsed(&r), 24); /* and "$1\r\nk\r\n$5\r\n": a bulk under way */
+    CHECK_EQ_INT(resp_reader_feed(&r, S("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nabcde\r\n"), &used), RESP_OK);
+    CHECK_EQ_INT(resp_reader_parsed(&r), 0); /* complete: nothing in progress */
+    CHECK_EQ_INT(resp_reader_feed(&r, S("SET k v"), &used), RESP_NEED_MORE);
+    CHECK_EQ_INT(resp_reader_parsed(&r), 0); /* an inline line is parsed only whole */
+    resp_reader_reset(&r);
+    CHECK_EQ_INT(resp_reader_feed(&r, S("*1\r\nx\r\n"), &used), RESP_ERR_PROTO);
+    CHECK_EQ_INT(resp_reader_parsed(&r), 0);
+    resp_reader_deinit(&r);
+}
+
 static void t_inline_details(void) {
     resp_reader r;
     resp_reader_init(&r);
@@ -1069,6 +1092,7 @@ int main(void) {
     test_run("unauthenticated limits", t_unauthenticated_limits);
     test_run("big declared bulk allocates nothing", t_big_declared_bulk_allocates_nothing);
     test_run("multibulk details", t_multibulk_details);
+    test_run("parsed progress", t_parsed_progress);
     test_run("inline details", t_inline_details);
     test_run("split args", t_split_args);
     test_run("enc hdr", t_enc_hdr);
