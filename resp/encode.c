@@ -15,6 +15,12 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
                                      "50515253545556575859606162636465666768697071727374"
                                      "75767778798081828384858687888990919293949596979899";
 
+size_t resp_bulk_size(size_t len) {
+    size_t digits = 1;
+    for (size_t v = len; v >= 10; v /= 10) digits++;
+    return 1 + digits + 2 + len + 2;
+}
+
 size_t resp_enc_ll(char *dst, long long v) {
     char tmp[20];
     char *p = tmp + sizeof(tmp);

@@ -33,6 +33,8 @@
 /* Writes "<type><n>\r\n" and returns its length (at most 23). type is one of
  * * $ : % ~ > | = ( ! and n may be negative ("*-1\r\n"). */
 size_t resp_enc_hdr(char *dst, char type, long long n);
+/* Bytes of a bulk string of len bytes on the wire: "$<len>\r\n", the bytes, "\r\n". */
+size_t resp_bulk_size(size_t len);
 
 /* Writes v in decimal (a '-' then digits for negatives, LLONG_MIN included), no CRLF,
  * no NUL; returns the length (at most 20). */

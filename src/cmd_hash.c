@@ -39,6 +39,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../resp/encode.h"
 #include "../utils/alloc.h"
 #include "../utils/glob.h"
 #include "../utils/ht.h"
@@ -690,6 +691,35 @@ static void randfield_distinct(client *c, obj *o, size_t count, bool withvalues)
     ht_destroy(seen);
 }
 
+/* Protocol bytes of one listpack entry as a bulk string. */
+static size_t lp_entry_bulk_size(const unsigned char *p) {
+    lp_value v;
+    lp_get(p, &v);
+    char buf[RESP_HDR_MAX];
+    return resp_bulk_size(v.str ? v.len : resp_enc_ll(buf, v.ll));
+}
+
+/* Protocol bytes of one pick, averaged over a few random fields. */
+static double randfield_pick_bytes(client *c, obj *o, bool withvalues) {
+    size_t bytes = 0;
+    for (int i = 0; i < RAND_SIZE_SAMPLES; i++) {
+        if (withvalues && c->resp == 3) bytes += 4; /* "*2\r\n" */
+        size_t len;
+        if (o->encoding == OBJ_ENC_HASHTABLE) {
+            const hentry *e = ht_random(obj_ptr(o));
+            hentry_field(e, &len);
+            bytes += resp_bulk_size(len);
+            if (withvalues) hentry_value(e, &len), bytes += resp_bulk_size(len);
+        } else {
+            lp *l = obj_ptr(o);
+            unsigned char *p = lp_seek(l, 2 * (long)rand_below(hash_lp_entries(l)));
+            bytes += lp_entry_bulk_size(p);
+            if (withvalues) bytes += lp_entry_bulk_size(lp_next(l, p));
+        }
+    }
+    return (double)bytes / RAND_SIZE_SAMPLES;
+}
+
 static void cmd_hrandfield(client *c) {
     obj *o;
     if (c->argc == 2) {
@@ -738,6 +768,9 @@ static void cmd_hrandfield(client *c) {
     int per = withvalues && c->resp == 2 ? 2 : 1;
 
     if (!uniq || count == 1) {
+        if (count > RAND_REPEATS_CHECKED &&
+            !reply_fits_or_reply(c, count, randfield_pick_bytes(c, o, withvalues)))
+            return;
         reply_array(c, (long)(count * per));
         randfield_with_repeats(c, o, count, withvalues);
         return;

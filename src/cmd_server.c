@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <strings.h>
 #include <sys/resource.h>
-#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,8 +108,7 @@ static void info_clients(sbuf *b) {
 static void info_memory(sbuf *b) {
     memory_overhead mh;
     memory_overhead_get(&mh);
-    struct sysinfo si;
-    size_t total_mem = sysinfo(&si) == 0 ? (size_t)si.totalram * si.mem_unit : 0;
+    size_t total_mem = memory_system_total();
     char h_used[32], h_rss[32], h_peak[32], h_total[32], h_maxmem[32];
     human_bytes(h_maxmem, sizeof(h_maxmem), (double)server.maxmemory);
     human_bytes(h_used, sizeof(h_used), (double)mh.total_allocated);

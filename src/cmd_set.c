@@ -63,6 +63,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../resp/encode.h"
 #include "../utils/alloc.h"
 #include "../utils/glob.h"
 #include "../utils/ht.h"
@@ -940,6 +941,18 @@ static void srandmember_distinct(client *c, setv v, size_t count) {
     ht_destroy(seen);
 }
 
+/* Protocol bytes of one pick, averaged over a few random members. */
+static double srandmember_pick_bytes(setv v) {
+    size_t bytes = 0;
+    for (int i = 0; i < RAND_SIZE_SAMPLES; i++) {
+        member m;
+        setv_random(v, &m, NULL);
+        char buf[RESP_HDR_MAX];
+        bytes += resp_bulk_size(m.s ? m.len : resp_enc_ll(buf, m.ll));
+    }
+    return (double)bytes / RAND_SIZE_SAMPLES;
+}
+
 static void cmd_srandmember(client *c) {
     if (c->argc > 3) {
         reply_err_syntax(c);
@@ -973,7 +986,11 @@ static void cmd_srandmember(client *c) {
     setv v = setv_of(o);
     size_t size = setv_len(v);
     if (l < 0 || l == 1) {
-        srandmember_repeats(c, v, l < 0 ? (unsigned long long)-l : 1);
+        unsigned long long count = l < 0 ? (unsigned long long)-l : 1;
+        if (count > RAND_REPEATS_CHECKED &&
+            !reply_fits_or_reply(c, count, srandmember_pick_bytes(v)))
+            return;
+        srandmember_repeats(c, v, count);
     } else if ((unsigned long long)l >= size) {
         reply_array(c, (long)size);
         set_iter it;

@@ -55,6 +55,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../resp/encode.h"
 #include "../utils/alloc.h"
 #include "../utils/glob.h"
 #include "../utils/ht.h"
@@ -1283,6 +1284,27 @@ static void cmd_bzmpop(client *c) {
 
 static const ht_type zset_pick_type = {.entry_key = znode_key};
 
+/* Protocol bytes of one pick, averaged over a few random members. */
+static double zrandmember_pick_bytes(client *c, obj *o, bool withscores) {
+    size_t bytes = 0;
+    zit it;
+    zit_init(&it, o);
+    for (int i = 0; i < RAND_SIZE_SAMPLES; i++) {
+        if (it.l)
+            it.p = lp_seek(it.l, 2 * (long)rand_below(zset_len(o)));
+        else
+            it.n = ht_random(((zset *)obj_ptr(o))->dict);
+        size_t len;
+        zit_member(&it, &len);
+        bytes += resp_bulk_size(len);
+        if (!withscores) continue;
+        char buf[ZSCORE_BUF];
+        size_t n = score_fmt_reply(buf, zit_score(&it));
+        bytes += c->resp == 3 ? 4 + n + 3 : resp_bulk_size(n); /* "*2\r\n" ",score\r\n" */
+    }
+    return (double)bytes / RAND_SIZE_SAMPLES;
+}
+
 static void cmd_zrandmember(client *c) {
     obj *o;
     if (c->argc == 2) {
@@ -1326,6 +1348,9 @@ static void cmd_zrandmember(client *c) {
     zit it;
     zit_init(&it, o);
     if (!uniq || count == 1) {
+        if (count > RAND_REPEATS_CHECKED &&
+            !reply_fits_or_reply(c, count, zrandmember_pick_bytes(c, o, ws)))
+            return;
         reply_array(c, (long)(count * per));
         unsigned char *inline_m[64], **ms = NULL;
         if (it.l) { /* index the members once: each pick O(1) */

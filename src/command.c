@@ -12,6 +12,7 @@
 #include "../utils/num.h"
 #include "config.h"
 #include "latency.h"
+#include "memory.h"
 #include "multi.h"
 #include "pubsub.h"
 #include "server.h"
@@ -126,6 +127,16 @@ void command_reset_stats(void) {
 }
 
 /* ---------------------------------------------------------------- argument helpers */
+
+bool reply_fits_or_reply(client *c, unsigned long long count, double bytes_each) {
+    double need = (double)count * bytes_each;
+    if (need <= (double)memory_headroom()) return true;
+    reply_errorf(c,
+                 "ERR count is out of range: a reply of %llu elements would not fit in the "
+                 "memory left",
+                 count);
+    return false;
+}
 
 bool arg_is(const client *c, int i, const char *s) {
     size_t len = strlen(s);

@@ -2,6 +2,7 @@
 #include "memory.h"
 
 #include <string.h>
+#include <sys/sysinfo.h>
 
 #include "../utils/ht.h"
 #include "persist.h"
@@ -10,6 +11,17 @@
 static size_t initial_memory_usage; /* Redis's name: used_memory_startup */
 
 void memory_record_startup(void) { initial_memory_usage = cn_used_memory(); }
+
+size_t memory_system_total(void) {
+    struct sysinfo si;
+    return sysinfo(&si) == 0 ? (size_t)si.totalram * si.mem_unit : 0;
+}
+
+size_t memory_headroom(void) {
+    size_t limit = server.maxmemory > 0 ? (size_t)server.maxmemory : memory_system_total();
+    size_t used = cn_used_memory();
+    return limit > used ? limit - used : 0;
+}
 
 static float ratio(size_t num, size_t den) { return den ? (float)num / (float)den : 0; }
 

@@ -81,4 +81,12 @@ void memory_overhead_deinit(memory_overhead *mh);
  * far above the current use, big client buffers). */
 void memory_doctor_report(sbuf *out);
 
+/* The machine's memory in bytes (INFO's total_system_memory), 0 if unknown. */
+size_t memory_system_total(void);
+
+/* Bytes the server may still take for something the request, not the data, sizes (a
+ * reply of a caller-chosen number of picks): maxmemory when set, else the machine's
+ * memory, less used_memory; 0 when none is left. */
+size_t memory_headroom(void);
+
 #endif

@@ -382,6 +382,18 @@ bool arg_timeout_ms_or_reply(client *c, int i, long long *ms);
  * [COUNT count] (1 when absent). Replies Redis's errors. */
 bool arg_mpop_or_reply(client *c, int numkeys_idx, const char *word0, const char *word1,
                        int *nkeys, int *which, long long *count);
+/* For replies whose size the request sets rather than the data (SRANDMEMBER,
+ * HRANDFIELD and ZRANDMEMBER with a negative count: count picks with repeats, about
+ * bytes_each bytes of protocol each): true if such a reply fits in
+ * memory_headroom(), else replies "ERR count is out of range ..." and returns false.
+ * What runs out is memory, not a count: a client may ask for 10^18 picks, and the
+ * normal clients' output buffer limit (0, none) would let the reply grow until the
+ * machine has no memory left. */
+bool reply_fits_or_reply(client *c, unsigned long long count, double bytes_each);
+/* Those commands check above this many picks, estimating bytes_each from
+ * RAND_SIZE_SAMPLES random picks (the picks are uniform, so that is the mean). */
+#define RAND_REPEATS_CHECKED 1024
+#define RAND_SIZE_SAMPLES    16
 /* Case-insensitive equality of argument i with a C string. */
 bool arg_is(const client *c, int i, const char *s);
 

@@ -17,9 +17,11 @@
  * Where Cairn deliberately answers otherwise the row carries Redis's answer too, with the
  * reason, and the suite picks the one for the server under test.
  *
- * Not rows, on purpose: ZRANDMEMBER/SRANDMEMBER/HRANDFIELD with a count of -LLONG_MAX
- * (accepted by Redis and Cairn alike: both try to build a reply of 9.2e18 elements and
- * run out of memory), CLIENT PAUSE with a huge timeout (pauses the test itself), WAIT
+ * ZRANDMEMBER/SRANDMEMBER/HRANDFIELD with a count of -LLONG_MAX are checked on Cairn only:
+ * Redis tries to build a reply of 9.2e18 elements and runs out of memory; Cairn refuses a
+ * reply of picks that would not fit in the memory left (t_rand_counts).
+ *
+ * Not rows, on purpose: CLIENT PAUSE with a huge timeout (pauses the test itself), WAIT
  * 2147483648 0 (Redis truncates the count to an int and answers at once; Cairn waits for
  * that many replicas, that is forever) and SORT of numbers near DBL_MAX (Redis reads a
  * stale errno and sometimes refuses them). */
@@ -1588,6 +1590,61 @@ static void t_abandoned_replies(void) {
     redisFree(c);
 }
 
+/* ---------------------------------------------------------------- picks with repeats */
+
+/* A negative count asks for that many picks with repeats, however small the key: the
+ * request, not the data, sizes the reply. Cairn refuses one that would not fit in the
+ * memory left (maxmemory when set, else the machine's) before building any of it; below
+ * that, the reply is whole. Redis builds it until memory runs out, so not on Redis. */
+static void t_rand_counts(void) {
+    if (!CAIRN) return;
+    redisContext *c = srv_connect(S);
+    EXPECT_STATUS(c, "OK", "SELECT 10");
+    EXPECT_INT(c, 3, "SADD rs a b 12");
+    EXPECT_INT(c, 2, "HSET rh f v g w");
+    EXPECT_INT(c, 2, "ZADD rz 1 a 2 b");
+    for (int i = 0; i < 200; i++) EXPECT_INT(c, 1, "SADD rsbig member:%d", i); /* a hashtable */
+    long long before = used_memory(c);
+    const char *const huge[] = {
+        "SRANDMEMBER rs -9223372036854775807", "SRANDMEMBER rsbig -9223372036854775807",
+        "HRANDFIELD rh -9223372036854775807",  "HRANDFIELD rh -4611686018427387903 WITHVALUES",
+        "ZRANDMEMBER rz -9223372036854775807", "ZRANDMEMBER rz -4611686018427387903 WITHSCORES",
+        "SRANDMEMBER rs -1000000000000",
+    };
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        long long t0 = now_ms();
+        redisReply *r = CMD(c, huge[i]); /* no '%' in them */
+        if (!r || r->type != REDIS_REPLY_ERROR ||
+            strncmp(r->str, "ERR count is out of range", 25) != 0)
+            test_fail(__FILE__, __LINE__, "%s: %s", huge[i], r ? reply_describe(r) : "no reply");
+        if (r) freeReplyObject(r);
+        if (now_ms() - t0 > 1000)
+            test_fail(__FILE__, __LINE__, "%s took %lld ms", huge[i], now_ms() - t0);
+        SERVING(S);
+    }
+    CHECK(used_memory(c) < before + 1 * MB);
+    /* Large but affordable: whole replies, in every encoding. */
+    redisReply *r = CMD(c, "SRANDMEMBER rsbig -300000");
+    CHECK_REPLY_ARRAY(r, 300000);
+    if (r) freeReplyObject(r);
+    r = CMD(c, "HRANDFIELD rh -100000 WITHVALUES");
+    CHECK_REPLY_ARRAY(r, 200000);
+    if (r) freeReplyObject(r);
+    r = CMD(c, "ZRANDMEMBER rz -100000 WITHSCORES");
+    CHECK_REPLY_ARRAY(r, 200000);
+    if (r) freeReplyObject(r);
+    /* Under maxmemory the memory left is what maxmemory leaves: 10 million picks of
+     * "member:N" (about 18 bytes each) do not fit in 10 MB more, 100,000 do. */
+    EXPECT_STATUS(c, "OK", "CONFIG SET maxmemory %lld", used_memory(c) + 10 * MB);
+    EXPECT_ERR_PREFIX(c, "ERR count is out of range", "SRANDMEMBER rsbig -10000000");
+    r = CMD(c, "SRANDMEMBER rsbig -100000");
+    CHECK_REPLY_ARRAY(r, 100000);
+    if (r) freeReplyObject(r);
+    EXPECT_STATUS(c, "OK", "CONFIG SET maxmemory 0");
+    EXPECT_STATUS(c, "OK", "FLUSHDB");
+    redisFree(c);
+}
+
 /* ---------------------------------------------------------------- stop */
 
 static void t_stop(void) {
@@ -1622,6 +1679,8 @@ int main(void) {
     test_run("glob patterns built to backtrack", t_glob_backtracking);
     test_run("corrupted HyperLogLog values", t_corrupt_hll);
     test_run("clients that leave in the middle of a 100 MB reply", t_abandoned_replies);
+    test_run("SRANDMEMBER/HRANDFIELD/ZRANDMEMBER: picks that would not fit in memory",
+             t_rand_counts);
     test_run("servers exit cleanly", t_stop);
     if (S) srv_stop(S);
     if (SPW) srv_stop(SPW);

@@ -987,6 +987,16 @@ static void t_enc_hdr(void) {
     }
 }
 
+/* resp_bulk_size agrees with the header resp_enc_hdr writes, around each power of ten. */
+static void t_bulk_size(void) {
+    char b[RESP_HDR_MAX];
+    CHECK_EQ_INT(resp_bulk_size(0), 6);  /* "$0\r\n\r\n" */
+    CHECK_EQ_INT(resp_bulk_size(5), 11); /* "$5\r\nhello\r\n" */
+    for (size_t p = 1; p <= (size_t)1e18; p *= 10)
+        for (size_t len = p - 1; len <= p; len++)
+            CHECK_EQ_INT(resp_bulk_size(len), resp_enc_hdr(b, '$', (long long)len) + len + 2);
+}
+
 static void t_enc_ll(void) {
     char b[32], want[32];
     long long vals[] = {0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, -1, -9, -10, -99, -100, -12345,
@@ -1096,6 +1106,7 @@ int main(void) {
     test_run("inline details", t_inline_details);
     test_run("split args", t_split_args);
     test_run("enc hdr", t_enc_hdr);
+    test_run("bulk size", t_bulk_size);
     test_run("enc ll", t_enc_ll);
     test_run("enc double", t_enc_double);
     return test_summary("resp");
