@@ -339,15 +339,17 @@ void block_signal_db(db *d) {
 
 bool timeout_arg_or_reply(client *c, int i, int64_t *deadline_ms) {
     long double secs;
-    if (!num_parse_ld(c->argv[i], c->argvlen[i], &secs) || !isfinite(secs)) {
+    if (!num_parse_ld(c->argv[i], c->argvlen[i], &secs) || isnan(secs)) {
         reply_error(c, "ERR timeout is not a float or out of range");
         return false;
     }
-    if (secs < 0) {
+    /* As Redis: milliseconds rounded up, then the sign, so a timeout that rounds to
+     * 0 ms ("-0.0001") is 0, block forever. */
+    long double ms = ceill(secs * 1000.0L);
+    if (ms < 0) {
         reply_error(c, "ERR timeout is negative");
         return false;
     }
-    long double ms = ceill(secs * 1000.0L);
     if (ms > (long double)(INT64_MAX / 2)) {
         reply_error(c, "ERR timeout is out of range");
         return false;

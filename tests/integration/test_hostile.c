@@ -1254,14 +1254,18 @@ static const cmd_row timeout_rows[] = {
     R("BLPOP nolist 0.0001", "+QUEUED"),
     R("EXEC", "*[_|_|_|_|_]"),
     /* Infinity: Redis 7.0 converts it like a huge number ("negative", see above), Redis
-     * 7.2 says "out of range"; Cairn refuses it as not a (finite) float. */
-    R_REDIS("BLPOP nolist inf", "-ERR timeout is not a float or out of range",
-            "-ERR timeout is negative"),
+     * 7.2 says "out of range", as Cairn does; -inf is negative. */
+    R_REDIS("BLPOP nolist inf", "-ERR timeout is out of range", "-ERR timeout is negative"),
+    R("BLPOP nolist -inf", "-ERR timeout is negative"),
+    R("BLPOP nolist -0.0015", "-ERR timeout is negative"),
     /* A timeout that rounds to zero milliseconds: Redis (7.0 truncating, 7.2 rounding up)
-     * takes it as 0, block forever; here, in MULTI, a nil. */
-    R_BUG("MULTI", "+OK", "src/blocking.c refuses -0.0001 as negative"),
-    R_BUG("BLPOP nolist -0.0001", "+QUEUED", "src/blocking.c refuses -0.0001 as negative"),
-    R_BUG("EXEC", "*[_]", "src/blocking.c refuses -0.0001 as negative"),
+     * takes it as 0, block forever; here, in MULTI, a nil. -0.001 is one of them: as a
+     * long double it is a little above -0.001. */
+    R("MULTI", "+OK"),
+    R("BLPOP nolist -0.0001", "+QUEUED"),
+    R("BLPOP nolist -0.0009", "+QUEUED"),
+    R("BLPOP nolist -0.001", "+QUEUED"),
+    R("EXEC", "*[_|_|_]"),
 };
 
 static void t_timeouts(void) { CMD_ROWS(timeout_rows); }
