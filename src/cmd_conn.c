@@ -203,7 +203,7 @@ static void cmd_client_list(client *c) {
         ids_from = 3;
         for (int j = 3; j < c->argc; j++) {
             long long id;
-            if (!num_parse_ll(c->argv[j], c->argvlen[j], &id) || id <= 0) {
+            if (!num_parse_ll(c->argv[j], c->argvlen[j], &id)) { /* <= 0: matches none */
                 reply_error(c, "ERR Invalid client ID");
                 return;
             }
