@@ -391,7 +391,7 @@ static void cmd_command_info(client *c) {
     for (int j = 2; j < c->argc; j++) {
         command *cmd = lookup_fullname(c->argv[j], c->argvlen[j]);
         if (cmd) cmd_docs_reply_info(c, cmd);
-        else reply_null_array(c);
+        else reply_null(c); /* RESP2 $-1, as Redis */
     }
 }
 

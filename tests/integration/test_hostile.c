@@ -285,6 +285,9 @@ static void t_start(void) {
 static const raw_row protocol_rows[] = {
     /* Multibulk counts. Zero and negative counts are empty commands, skipped. */
     ROW("*0\r\nPING\r\n", B("+PONG\r\n"), SERVES),
+    /* An unknown name's entry is a null bulk in RESP2, as in Redis (hiredis reads a null
+     * array the same, so only the bytes tell). */
+    ROW("COMMAND INFO nosuchcommand\r\n", B("*1\r\n$-1\r\n"), SERVES),
     ROW("*-1\r\nPING\r\n", B("+PONG\r\n"), SERVES),
     ROW("*-2\r\nPING\r\n", B("+PONG\r\n"), SERVES),
     ROW("*-9223372036854775808\r\nPING\r\n", B("+PONG\r\n"), SERVES),
