@@ -1028,6 +1028,14 @@ static const cmd_row overflow_rows[] = {
     R("CONFIG SET client-output-buffer-limit normal",
       "-ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Wrong "
       "number of arguments in buffer limit configuration."),
+    /* Byte limits are signed 64-bit here, so the largest is 2^63 - 1; Redis reads them
+     * unsigned (up to 2^64 - 1, and saturates past it). Both mean "never" on any machine. */
+    R("CONFIG SET client-output-buffer-limit normal\\s9223372036854775807\\s0\\s0", "+OK"),
+    R_REDIS("CONFIG SET client-output-buffer-limit normal\\s9223372036854775808\\s0\\s0",
+            "-ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - "
+            "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+            "+OK"),
+    R("CONFIG SET client-output-buffer-limit normal\\s0\\s0\\s0", "+OK"),
     R("FLUSHDB", "+OK"),
 };
 
