@@ -84,7 +84,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/test.o $(BUIL
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(INTEGRATION_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/harness.o $(BUILD)/tests/test.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lhiredis $(LDLIBS)
-# Every tests/fuzz/fuzz_NAME.c replays its corpus tests/fuzz/corpus_NAME/ in make test.
+# Every tests/fuzz/fuzz_NAME.c replays its corpus tests/fuzz/corpus/NAME/ in make test.
 $(BUILD)/tests/fuzz_%_replay: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libaof.a $(BUILD)/libsnapshot.a $(BUILD)/libresp.a $(BUILD)/libutils.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 # The config parser is server code. Its entry point keeps config.c's file-system calls
@@ -127,25 +127,25 @@ FUZZ_CC := clang -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-re
 FUZZ_RUN = -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=$(CURDIR)/build/fuzz/$(FUZZ_TARGET)-
 fuzz:
 	@./utils/tools/deps.sh build fuzz
-	@mkdir -p build/fuzz build/fuzz/corpus build/fuzz/corpus_snapshot build/fuzz/corpus_aof build/fuzz/corpus_config
+	@mkdir -p build/fuzz build/fuzz/corpus_reader build/fuzz/corpus_snapshot build/fuzz/corpus_aof build/fuzz/corpus_config
 ifeq ($(FUZZ_TARGET),all)
 	@for t in reader aof snapshot config; do \
 		$(MAKE) --no-print-directory fuzz FUZZ_TARGET=$$t FUZZ_TIME=$(FUZZ_TIME) || exit 1; \
 	done
 else ifeq ($(FUZZ_TARGET),aof)
 	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_aof tests/fuzz/fuzz_aof.c aof/*.c resp/*.c utils/*.c -lm -lpthread
-	./build/fuzz/fuzz_aof $(FUZZ_RUN) -max_len=8192 build/fuzz/corpus_aof tests/fuzz/corpus_aof
+	./build/fuzz/fuzz_aof $(FUZZ_RUN) -max_len=8192 build/fuzz/corpus_aof tests/fuzz/corpus/aof
 else ifeq ($(FUZZ_TARGET),snapshot)
 	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_snapshot tests/fuzz/fuzz_snapshot.c snapshot/*.c utils/*.c -lzstd -llz4 -lm -lpthread
-	./build/fuzz/fuzz_snapshot $(FUZZ_RUN) -max_len=16384 build/fuzz/corpus_snapshot tests/fuzz/corpus_snapshot
+	./build/fuzz/fuzz_snapshot $(FUZZ_RUN) -max_len=16384 build/fuzz/corpus_snapshot tests/fuzz/corpus/snapshot
 else ifeq ($(FUZZ_TARGET),config)
 	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC $(FUZZ_CONFIG_SANDBOX) -c src/config.c -o build/fuzz/config_sandboxed.o
 	$(FUZZ_CC) -D_GNU_SOURCE -DCN_LIBC_MALLOC -o build/fuzz/fuzz_config tests/fuzz/fuzz_config.c build/fuzz/config_sandboxed.o \
 		$(filter-out src/main.c src/config.c,$(wildcard src/*.c)) aof/*.c snapshot/*.c resp/*.c utils/*.c -lzstd -llz4 -lm -lpthread
-	./build/fuzz/fuzz_config $(FUZZ_RUN) -max_len=4096 -dict=tests/fuzz/config.dict build/fuzz/corpus_config tests/fuzz/corpus_config
+	./build/fuzz/fuzz_config $(FUZZ_RUN) -max_len=4096 -dict=tests/fuzz/config.dict build/fuzz/corpus_config tests/fuzz/corpus/config
 else ifeq ($(FUZZ_TARGET),reader)
 	$(FUZZ_CC) -o build/fuzz/fuzz_reader tests/fuzz/fuzz_reader.c resp/*.c
-	./build/fuzz/fuzz_reader $(FUZZ_RUN) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus_reader
+	./build/fuzz/fuzz_reader $(FUZZ_RUN) -max_len=4096 build/fuzz/corpus_reader tests/fuzz/corpus/reader
 else
 	@echo "FUZZ_TARGET must be reader, aof, snapshot, config or all" >&2; exit 2
 endif

@@ -46,7 +46,7 @@ done
 for src in tests/fuzz/fuzz_*.c; do
     name=$(basename "$src" .c)
     t="$BUILD/tests/${name}_replay"
-    if [ -x "$t" ]; then run_binary "$t" "tests/fuzz/corpus_${name#fuzz_}"; else echo "  $t: not built"; count "$name" 0 1; fi
+    if [ -x "$t" ]; then run_binary "$t" "tests/fuzz/corpus/${name#fuzz_}"; else echo "  $t: not built"; count "$name" 0 1; fi
 done
 
 echo "Integration tests"

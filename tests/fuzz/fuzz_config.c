@@ -51,7 +51,7 @@
  * for a look.
  *
  *   libFuzzer: make fuzz FUZZ_TARGET=config FUZZ_TIME=180
- *   replay:    build/tests/fuzz_config_replay tests/fuzz/corpus_config [more dirs or files]
+ *   replay:    build/tests/fuzz_config_replay tests/fuzz/corpus/config [more dirs or files]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -394,7 +394,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
          * that does not load ("bind a\"b": unbalanced quotes), and one starting with
          * \v or \f loses it on the way back (resp_split_args skips them between
          * arguments). Such a configuration skips the round trip until config.c quotes
-         * or refuses these addresses; see corpus_config/crash_rewrite_bind_*. */
+         * or refuses these addresses; see corpus/config/crash_rewrite_bind_*. */
         bool rewritable = strpbrk(server.bind, "\"'\v\f") == NULL;
         /* Known bugs in src/config.c, reported, not fixed here: client-output-buffer-limit
          * compares its class names with strcasecmp, so "replica\0junk" (a raw NUL byte
@@ -402,7 +402,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
          * line it keeps at its first NUL byte (strlen), which leaves such a line with
          * an open quote. A file with a NUL byte skips the in-place rewrite until
          * config.c compares by length and keeps lines whole; see
-         * corpus_config/crash_rewrite_obuf_nul. */
+         * corpus/config/crash_rewrite_obuf_nul. */
         bool in_place = nreads == 1 && memchr(data, '\0', file_len) == NULL;
         if (rewritable) check_rewrite(data, file_len, in_place);
     }

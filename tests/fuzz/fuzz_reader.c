@@ -18,9 +18,9 @@
  *
  *   libFuzzer: clang -g -O1 -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz_reader.c \
  *                  resp/reader.c resp/encode.c -o fuzz_reader
- *              ./fuzz_reader tests/fuzz/corpus_reader
+ *              ./fuzz_reader tests/fuzz/corpus/reader
  *   replay:    gcc -I. tests/fuzz/fuzz_reader.c tests/fuzz/replay_main.c resp/reader.c resp/encode.c -o r
- *              ./r tests/fuzz/corpus_reader [more dirs or files]
+ *              ./r tests/fuzz/corpus/reader [more dirs or files]
  */
 #include "tests/fuzz/fuzz.h"
 #include "resp/encode.h"

@@ -10,7 +10,7 @@
  * blobs validate, scores are not NaN. Any violation aborts.
  *
  *   libFuzzer: make fuzz FUZZ_TARGET=snapshot FUZZ_TIME=180
- *   replay:    build/tests/fuzz_snapshot_replay tests/fuzz/corpus_snapshot [more dirs or files]
+ *   replay:    build/tests/fuzz_snapshot_replay tests/fuzz/corpus/snapshot [more dirs or files]
  */
 #include <math.h>
 #include <stdint.h>

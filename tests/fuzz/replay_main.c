@@ -4,7 +4,7 @@
  * every file named, and every regular file in every directory named, through the
  * entry point, then prints "suite fuzz_<name>: 1 passed, 0 failed" (the corpus is
  * one test; a failed check inside the entry point aborts before that line). This
- * is how `make test` replays tests/fuzz/corpus_<name>/ with gcc. */
+ * is how `make test` replays tests/fuzz/corpus/<name>/ with gcc. */
 #include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
