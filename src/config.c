@@ -932,6 +932,13 @@ static int load_error(load_ctx *ctx, const char *where, const char *line, const 
  * " \t\r\n", whose strchr also finds a NUL byte). */
 static bool trim_char(char c) { return strchr(" \t\r\n", c) != NULL; }
 
+/* The line [*s, *e) without what trim_char() trims at both ends. The loader and
+ * CONFIG REWRITE (which directive a line sets) must read a line the same way. */
+static void trim_line(char **s, char **e) {
+    while (*s < *e && trim_char(**s)) (*s)++;
+    while (*e > *s && trim_char((*e)[-1])) (*e)--;
+}
+
 static int load_file(load_ctx *ctx, const char *path, int depth, char *why, size_t whylen);
 
 /* include PATTERN: every file it names, in alphabetical order, as Redis 7 does. A
@@ -1008,8 +1015,7 @@ static int load_stream(load_ctx *ctx, FILE *fp, const char *name, int depth) {
     while (res == CN_OK && (n = getline(&buf, &cap, fp)) >= 0) {
         lineno++;
         char *s = buf, *e = buf + n;
-        while (s < e && trim_char(*s)) s++;
-        while (e > s && trim_char(e[-1])) e--;
+        trim_line(&s, &e);
         *e = '\0';
         if (s == e || *s == '#') continue;
 
@@ -1225,8 +1231,8 @@ int config_rewrite(const char *path, char *err, size_t errlen) {
     bool *drop = cn_calloc(nlines ? nlines : 1, sizeof(*drop));
     bool signed_file = false;
     for (size_t i = 0; i < nlines; i++) {
-        const char *s = lines[i], *end = lines[i] + lens[i];
-        while (s < end && trim_char(*s)) s++;
+        char *s = lines[i], *end = lines[i] + lens[i];
+        trim_line(&s, &end);
         if (strncmp(s, REWRITE_SIGNATURE, strlen(REWRITE_SIGNATURE)) == 0) signed_file = true;
         if (s == end || *s == '#') continue;
         char **argv;
