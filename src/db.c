@@ -174,13 +174,15 @@ size_t db_sample_keys(db *d, bool volatile_only, obj **out, size_t n) {
     if (!volatile_only) {
         /* Independent draws: ht_sample's neighbouring buckets made a measurably
          * worse LRU (hot-set hit rate 0.67 instead of 0.72 in test_evict). */
-        size_t got = 0;
-        if (ht_size(d->keys))
-            for (; got < n; got++) out[got] = ht_random(d->keys);
+        size_t got = ht_random_many(d->keys, (void **)out, n);
+        for (size_t i = 0; i < got; i++) __builtin_prefetch(out[i]);
         return got;
     }
     size_t len = d->expires.len, got = 0;
-    for (; len && got < n; got++) out[got] = d->expires.items[rand_below(len)];
+    for (; len && got < n; got++) {
+        out[got] = d->expires.items[rand_below(len)];
+        __builtin_prefetch(out[got]);
+    }
     return got;
 }
 

@@ -121,7 +121,7 @@ int64_t db_next_expire(const db *d);
 void db_evict(db *d, obj *o);
 /* Up to n keys of d at random into out[] (borrowed): any key, or with
  * volatile_only one of those with a TTL (uniformly, from the expire heap). May
- * return duplicates and expired keys. */
+ * return duplicates and expired keys. The objects are prefetched: read them after. */
 size_t db_sample_keys(db *d, bool volatile_only, obj **out, size_t n);
 /* The key of d with the soonest deadline, or NULL. */
 obj *db_soonest_expire(db *d);

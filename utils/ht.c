@@ -576,6 +576,45 @@ void *ht_random(ht *t) {
     }
 }
 
+size_t ht_random_many(ht *t, void **out, size_t n) {
+    if (ht_size(t) == 0 || n == 0) return 0;
+    step_if_rehashing(t);
+    size_t nlive = live_buckets(t), got = 0;
+    /* ht_random's rejection sampling, a round of candidates at a time: all of a
+     * round's buckets are prefetched before any is read, so their cache misses
+     * overlap. Candidates are accepted independently with ht_random's odds and taken
+     * in order, so the picks are n independent draws as from ht_random. A round draws
+     * about what the fill (entries per bucket over RANDOM_POSITIONS) needs. */
+    enum { ROUND = 32 };
+    double accept = (double)ht_size(t) / (double)nlive / RANDOM_POSITIONS;
+    if (accept > 1) accept = 1;
+    for (int round = 0; got < n && round < 64; round++) {
+        bucket *b[ROUND];
+        size_t k[ROUND];
+        size_t draw = (size_t)((double)(n - got) / accept * 1.25) + 1;
+        if (draw > ROUND) draw = ROUND;
+        for (size_t i = 0; i < draw; i++) {
+            b[i] = live_bucket(t, rand_below(nlive));
+            k[i] = rand_below(RANDOM_POSITIONS);
+            __builtin_prefetch(b[i]);
+        }
+        for (size_t i = 0; i < draw && got < n; i++) {
+            if (!is_chained(b[i])) {
+                if (k[i] < (size_t)__builtin_popcount(present(b[i])))
+                    out[got++] = chain_nth(b[i], k[i]);
+                continue;
+            }
+            size_t len = chain_len(b[i]);
+            if (len > RANDOM_POSITIONS)
+                out[got++] = chain_nth(b[i], rand_below(len));
+            else if (k[i] < len)
+                out[got++] = chain_nth(b[i], k[i]);
+        }
+    }
+    while (got < n) out[got++] = ht_random(t); /* a very sparse table */
+    return got;
+}
+
 /* Appends the entries of the chain at b to out (up to *count == n). */
 static void collect_chain(bucket *b, void **out, size_t n, size_t *count) {
     for (;; b = child_of(b)) {

@@ -683,6 +683,35 @@ static void t_random_and_sample(void) {
     CHECK(chi < 1.25 * N); /* fair: ~N +- 45 */
     CHECK(min > expect * 0.8);
 
+    /* ht_random_many: the same fairness, in calls of 1, 5 and 16 */
+    memset(hits, 0, N * sizeof(unsigned));
+    void *many[16];
+    static const size_t sizes[] = {1, 5, 16};
+    for (int d = 0; d < draws;) {
+        size_t want = sizes[d % 3];
+        if (want > (size_t)(draws - d)) want = (size_t)(draws - d);
+        size_t got = ht_random_many(t, many, want);
+        if (got != want) bad++;
+        for (size_t k = 0; k < got; k++) {
+            entry *e = many[k];
+            if (find_id(t, e->id) != e) bad++;
+            else hits[e->id]++;
+        }
+        d += (int)want;
+    }
+    CHECK_EQ_INT(bad, 0);
+    chi = 0;
+    min = UINT32_MAX;
+    for (uint32_t i = 0; i < N; i++) {
+        chi += (hits[i] - expect) * (hits[i] - expect) / expect;
+        if (hits[i] < min) min = hits[i];
+    }
+    printf("    ht_random_many over %u entries: chi2 %.0f (dof %u), hits min %u\n", N, chi,
+           N - 1, min);
+    CHECK(chi < 1.25 * N);
+    CHECK(min > expect * 0.8);
+    CHECK_EQ_INT(ht_random_many(t, many, 0), 0);
+
     /* sample returns present entries, distinct in one call */
     void *out[64];
     for (int round = 0; round < 2000; round++) {
@@ -704,6 +733,9 @@ static void t_random_and_sample(void) {
     for (int d = 0; d < 10000; d++) {
         entry *e = ht_random(t);
         if (!e || find_id(t, e->id) != e) bad++;
+        if (ht_random_many(t, out, 5) != 5) bad++;
+        for (size_t k = 0; k < 5; k++)
+            if (find_id(t, ((entry *)out[k])->id) != out[k]) bad++;
         size_t n = ht_sample(t, out, 5);
         for (size_t k = 0; k < n; k++)
             if (find_id(t, ((entry *)out[k])->id) != out[k]) bad++;
@@ -716,6 +748,9 @@ static void t_random_and_sample(void) {
     for (int d = 0; d < 1000; d++) {
         entry *e = ht_random(t);
         if (!e || find_id(t, e->id) != e) bad++;
+        if (ht_random_many(t, out, 16) != 16) bad++;
+        for (size_t k = 0; k < 16; k++)
+            if (find_id(t, ((entry *)out[k])->id) != out[k]) bad++;
     }
     size_t n = ht_sample(t, out, 64);
     CHECK(n >= 1 && n <= 3);
@@ -826,14 +861,18 @@ static void t_bench_find(void) {
     double random_ns = (now_sec() - t0) * 1e9 / N;
     void *sample[16];
     t0 = now_sec();
+    for (uint32_t i = 0; i < N / 5; i++) found += ht_random_many(t, sample, 5) != 5;
+    double many_ns = (now_sec() - t0) * 1e9 / (N / 5);
+    t0 = now_sec();
     for (uint32_t i = 0; i < N / 16; i++) found += ht_sample(t, sample, 16) != 16;
     double sample_ns = (now_sec() - t0) * 1e9 / (N / 16);
     CHECK_EQ_INT(found, 3 * (size_t)N);
     printf("    1M keys: ht_add %.0f ns/op (incl. resizes); ht_find in random order: hit %.0f "
            "ns/op, miss %.0f ns/op; hit on a hot set of 1000 keys %.0f ns/op\n",
            add_ns, hit_ns, miss_ns, hot_ns);
-    printf("    1M keys: ht_random %.0f ns/op, ht_sample of 16 %.0f ns/op\n", random_ns,
-           sample_ns);
+    printf("    1M keys: ht_random %.0f ns/op, ht_random_many of 5 %.0f ns/op, ht_sample of 16 "
+           "%.0f ns/op\n",
+           random_ns, many_ns, sample_ns);
     cn_free(query);
     cn_free(qlen);
     ht_destroy(t);
