@@ -65,6 +65,13 @@ static inline uint8_t fp_of(uint64_t h) { return (uint8_t)(h >> 56); }
 static inline bool is_chained(const bucket *b) { return b->presence & CHAINED; }
 static inline bucket *child_of(const bucket *b) { return (bucket *)b->slot[CHILD_SLOT]; }
 static inline unsigned present(const bucket *b) { return b->presence & ALL_PRESENT; }
+/* Bits set in a presence mask (at most 7): two lookups in a 16-nibble constant, since
+ * __builtin_popcount is a libgcc call on the x86-64 baseline (no POPCNT). */
+static inline unsigned count_slots(unsigned m) {
+    const uint64_t nibble_counts = 0x4332322132212110ULL; /* nibble n: popcount(n) */
+    return (unsigned)((nibble_counts >> ((m & 15) * 4)) & 15) +
+           (unsigned)((nibble_counts >> ((m >> 4 & 15) * 4)) & 15);
+}
 
 static inline uint64_t entry_hash(const ht *t, const void *entry) {
     size_t len;
@@ -186,7 +193,7 @@ static void chain_remove(ht *t, const found *f) {
         b->presence &= (uint8_t)~(1u << f->s);
         b->slot[f->s] = NULL;
     }
-    if (parent && __builtin_popcount(present(last)) == 1) {
+    if (parent && count_slots(present(last)) == 1) {
         /* Fold the child's last entry into the parent's child slot. */
         int ls = __builtin_ctz(present(last));
         parent->slot[CHILD_SLOT] = last->slot[ls];
@@ -517,7 +524,7 @@ void ht_set_random_seed(uint64_t seed) { rand_seed(seed); }
 static void *chain_nth(bucket *b, size_t k) {
     for (;;) {
         unsigned m = present(b);
-        size_t c = (size_t)__builtin_popcount(m);
+        size_t c = (size_t)count_slots(m);
         if (k < c) {
             while (k--) m &= m - 1;
             return b->slot[__builtin_ctz(m)];
@@ -530,7 +537,7 @@ static void *chain_nth(bucket *b, size_t k) {
 static size_t chain_len(const bucket *b) {
     size_t n = 0;
     for (;; b = child_of(b)) {
-        n += (size_t)__builtin_popcount(present(b));
+        n += (size_t)count_slots(present(b));
         if (!is_chained(b)) return n;
     }
 }
@@ -560,7 +567,7 @@ void *ht_random(ht *t) {
         bucket *b = live_bucket(t, rand_below(nlive));
         size_t k = rand_below(RANDOM_POSITIONS);
         if (!is_chained(b)) {
-            if (k < (size_t)__builtin_popcount(present(b))) return chain_nth(b, k);
+            if (k < (size_t)count_slots(present(b))) return chain_nth(b, k);
             continue;
         }
         size_t len = chain_len(b);
@@ -600,7 +607,7 @@ size_t ht_random_many(ht *t, void **out, size_t n) {
         }
         for (size_t i = 0; i < draw && got < n; i++) {
             if (!is_chained(b[i])) {
-                if (k[i] < (size_t)__builtin_popcount(present(b[i])))
+                if (k[i] < (size_t)count_slots(present(b[i])))
                     out[got++] = chain_nth(b[i], k[i]);
                 continue;
             }
