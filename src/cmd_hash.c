@@ -693,10 +693,10 @@ static void randfield_distinct(client *c, obj *o, size_t count, bool withvalues)
 
 /* Protocol bytes of one listpack entry as a bulk string. */
 static size_t lp_entry_bulk_size(const unsigned char *p) {
-    lp_value v;
-    lp_get(p, &v);
-    char buf[RESP_HDR_MAX];
-    return resp_bulk_size(v.str ? v.len : resp_enc_ll(buf, v.ll));
+    char buf[LP_INTBUF];
+    size_t len;
+    lp_get_str(p, buf, &len);
+    return resp_bulk_size(len);
 }
 
 /* Protocol bytes of one pick, averaged over a few random fields. */

@@ -946,9 +946,10 @@ static double srandmember_pick_bytes(setv v) {
     size_t bytes = 0;
     for (int i = 0; i < RAND_SIZE_SAMPLES; i++) {
         member m;
+        size_t len;
         setv_random(v, &m, NULL);
-        char buf[RESP_HDR_MAX];
-        bytes += resp_bulk_size(m.s ? m.len : resp_enc_ll(buf, m.ll));
+        member_str(&m, &len);
+        bytes += resp_bulk_size(len);
     }
     return (double)bytes / RAND_SIZE_SAMPLES;
 }

@@ -322,13 +322,16 @@ static bool is_multi_arg(const cfg_directive *d) {
            d->type == CFG_PERCENTILES;
 }
 
+/* Case-insensitive equality of len bytes with the word w (a NUL byte in s is a byte). */
+static bool word_is(const char *s, size_t len, const char *w) {
+    return strlen(w) == len && strncasecmp(s, w, len) == 0; /* stops at a NUL in s: unequal */
+}
+
 /* The directive called name (or by its alias), any case; NULL if none. */
 static const cfg_directive *cfg_lookup(const char *name, size_t len) {
     for (size_t i = 0; i < NDIRECTIVES; i++) {
         const cfg_directive *d = &directives[i];
-        if (strlen(d->name) == len && strncasecmp(d->name, name, len) == 0) return d;
-        if (d->alias && strlen(d->alias) == len && strncasecmp(d->alias, name, len) == 0)
-            return d;
+        if (word_is(name, len, d->name) || (d->alias && word_is(name, len, d->alias))) return d;
     }
     return NULL;
 }
@@ -454,7 +457,7 @@ static bool memory_syntax(const char *s, size_t len) {
     size_t ul = len - i;
     static const char *const units[] = {"", "b", "k", "kb", "m", "mb", "g", "gb"};
     for (size_t k = 0; k < sizeof(units) / sizeof(units[0]); k++)
-        if (strlen(units[k]) == ul && strncasecmp(units[k], u, ul) == 0) return true;
+        if (word_is(u, ul, units[k])) return true;
     return false;
 }
 
@@ -477,11 +480,6 @@ static bool parse_obuf_seconds(const char *s, size_t len, long long *out) {
     if (errno || end != s + len || v < 0) return false;
     *out = v;
     return true;
-}
-
-/* Case-insensitive equality of len bytes with the word w (a NUL byte in s is a byte). */
-static bool word_is(const char *s, size_t len, const char *w) {
-    return strlen(w) == len && strncasecmp(s, w, len) == 0; /* stops at a NUL in s: unequal */
 }
 
 static int parse_obuf(int argc, char **argv, size_t *lens, cfg_value *v, char *err,
@@ -597,8 +595,8 @@ static int cfg_parse(const cfg_directive *d, int argc, char **argv, size_t *lens
 
     switch (d->type) {
     case CFG_BOOL:
-        if (strcasecmp(s, "yes") == 0 && !has_nul) n = 1;
-        else if (strcasecmp(s, "no") == 0 && !has_nul) n = 0;
+        if (word_is(s, len, "yes")) n = 1;
+        else if (word_is(s, len, "no")) n = 0;
         else return fail(err, errlen, ERR_BOOL);
         break;
     case CFG_INT:
@@ -626,7 +624,7 @@ static int cfg_parse(const cfg_directive *d, int argc, char **argv, size_t *lens
     case CFG_ENUM: {
         const cfg_enum_name *e;
         for (e = d->enums; e->name; e++)
-            if (!has_nul && strcasecmp(e->name, s) == 0) break;
+            if (word_is(s, len, e->name)) break;
         if (!e->name) {
             sbuf b = {0};
             sbuf_cat(&b, "argument(s) must be one of the following: ");

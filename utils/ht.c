@@ -554,25 +554,25 @@ static size_t live_buckets(const ht *t) {
     return nbuckets(t, 0) - start + nbuckets(t, 1);
 }
 
+/* Rejection sampling over (bucket, position k < RANDOM_POSITIONS): the entry at that
+ * position of b's chain is the pick, NULL if there is none (rejected), so each entry
+ * of a chain of up to RANDOM_POSITIONS entries has probability 1 / (RANDOM_POSITIONS *
+ * buckets) per try. A longer chain (rare) is accepted whenever hit, with one of its
+ * entries picked uniformly: those entries are a little less likely. */
+static void *candidate(bucket *b, size_t k) {
+    size_t len = chain_len(b);
+    if (len > RANDOM_POSITIONS) return chain_nth(b, rand_below(len));
+    return k < len ? chain_nth(b, k) : NULL;
+}
+
 void *ht_random(ht *t) {
     if (ht_size(t) == 0) return NULL;
     step_if_rehashing(t);
     size_t nlive = live_buckets(t);
-    /* Rejection sampling over (bucket, position < RANDOM_POSITIONS): the entry at that
-     * position of the chain, if any, is the pick, so each entry of a chain of up to
-     * RANDOM_POSITIONS entries has probability 1 / (RANDOM_POSITIONS * buckets) per
-     * try. A longer chain (rare) is accepted whenever hit, with one of its entries
-     * picked uniformly: those entries are a little less likely. */
     for (int tries = 0; tries < 128; tries++) {
         bucket *b = live_bucket(t, rand_below(nlive));
-        size_t k = rand_below(RANDOM_POSITIONS);
-        if (!is_chained(b)) {
-            if (k < (size_t)count_slots(present(b))) return chain_nth(b, k);
-            continue;
-        }
-        size_t len = chain_len(b);
-        if (len > RANDOM_POSITIONS) return chain_nth(b, rand_below(len));
-        if (k < len) return chain_nth(b, k);
+        void *e = candidate(b, rand_below(RANDOM_POSITIONS));
+        if (e) return e;
     }
     /* Very sparse table: walk from a random bucket to the first non-empty chain. */
     size_t r = rand_below(nlive);
@@ -587,7 +587,7 @@ size_t ht_random_many(ht *t, void **out, size_t n) {
     if (ht_size(t) == 0 || n == 0) return 0;
     step_if_rehashing(t);
     size_t nlive = live_buckets(t), got = 0;
-    /* ht_random's rejection sampling, a round of candidates at a time: all of a
+    /* ht_random's candidates, a round at a time: all of a
      * round's buckets are prefetched before any is read, so their cache misses
      * overlap. Candidates are accepted independently with ht_random's odds and taken
      * in order, so the picks are n independent draws as from ht_random. A round draws
@@ -606,16 +606,8 @@ size_t ht_random_many(ht *t, void **out, size_t n) {
             __builtin_prefetch(b[i]);
         }
         for (size_t i = 0; i < draw && got < n; i++) {
-            if (!is_chained(b[i])) {
-                if (k[i] < (size_t)count_slots(present(b[i])))
-                    out[got++] = chain_nth(b[i], k[i]);
-                continue;
-            }
-            size_t len = chain_len(b[i]);
-            if (len > RANDOM_POSITIONS)
-                out[got++] = chain_nth(b[i], rand_below(len));
-            else if (k[i] < len)
-                out[got++] = chain_nth(b[i], k[i]);
+            void *e = candidate(b[i], k[i]);
+            if (e) out[got++] = e;
         }
     }
     while (got < n) out[got++] = ht_random(t); /* a very sparse table */
