@@ -113,16 +113,21 @@ static void t_query_buffer_limit(void) {
     srv_stop(s);
 }
 
-static void t_output_buffer_limit(void) {
-    srv *s = srv_start((const char *const[]){"--client-output-buffer-limit", "normal 1mb 0 0", NULL});
-    if (!s) return;
-    redisContext *c = srv_connect(s);
+/* SET big to 1 MB of 'v': what the output limit tests ask for again and again. */
+static void set_big(redisContext *c) {
     char *big = malloc(1024 * 1024);
     memset(big, 'v', 1024 * 1024);
     redisReply *r = redisCommand(c, "SET big %b", big, (size_t)(1024 * 1024));
     CHECK_REPLY_STATUS(r, "OK");
-    freeReplyObject(r);
+    if (r) freeReplyObject(r);
     free(big);
+}
+
+static void t_output_buffer_limit(void) {
+    srv *s = srv_start((const char *const[]){"--client-output-buffer-limit", "normal 1mb 0 0", NULL});
+    if (!s) return;
+    redisContext *c = srv_connect(s);
+    set_big(c);
     /* 64 pipelined GETs of 1 MB that are never read: far past a 1 MB hard limit. */
     int fd = raw_connect(s);
     char req[64 * 32];
@@ -175,15 +180,10 @@ static void t_output_soft_limit(void) {
     srv *s = srv_start((const char *const[]){"--client-output-buffer-limit", "normal 0 256kb 1", NULL});
     if (!s) return;
     redisContext *c = srv_connect(s);
-    char *big = malloc(1024 * 1024);
-    memset(big, 'v', 1024 * 1024);
-    redisReply *r = redisCommand(c, "SET big %b", big, (size_t)(1024 * 1024));
-    CHECK_REPLY_STATUS(r, "OK");
-    freeReplyObject(r);
-    free(big);
+    set_big(c);
     /* A reader that keeps up stays, whatever the reply sizes. */
     for (int i = 0; i < 8; i++) {
-        r = redisCommand(c, "GET big");
+        redisReply *r = redisCommand(c, "GET big");
         CHECK(r && r->type == REDIS_REPLY_STRING && r->len == 1024 * 1024);
         freeReplyObject(r);
     }
