@@ -84,6 +84,9 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(BUILD)/tests/test.o $(BUIL
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(INTEGRATION_TESTS): $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(BUILD)/tests/harness.o $(BUILD)/tests/test.o
 	$(CC) $(LDFLAGS) -o $@ $^ -lhiredis $(LDLIBS)
+# make bench's no-op server (see tests/bench_floor.c).
+$(BUILD)/tests/bench_floor: $(BUILD)/tests/bench_floor.o
+	$(CC) $(LDFLAGS) -o $@ $^
 # Every tests/fuzz/fuzz_NAME.c replays its corpus tests/fuzz/corpus/NAME/ in make test.
 $(BUILD)/tests/fuzz_%_replay: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o $(BUILD)/libaof.a $(BUILD)/libsnapshot.a $(BUILD)/libresp.a $(BUILD)/libutils.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -113,7 +116,7 @@ run:
 
 bench:
 	@./utils/tools/deps.sh build bench
-	@$(MAKE) --no-print-directory src/cairn-server $(BUILD)/tests/test_evict
+	@$(MAKE) --no-print-directory src/cairn-server $(BUILD)/tests/test_evict $(BUILD)/tests/bench_floor
 	@BUILD=$(BUILD) ./tests/bench.sh
 
 # libFuzzer on one entry point: FUZZ_TARGET=reader (the request reader, default),

@@ -89,7 +89,30 @@ supported() { # test name
     redis-cli -p $PORT_C command info "$cmd" | grep -q .
 }
 
+# One table row: the server on port/pid against Redis, ROUNDS interleaved rounds.
+throughput_row() { # label port pid test pipeline n
+    local label=$1 port=$2 pid=$3 t=$4 P=$5 n=$6 c r
+    : >"$dir/c" ; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
+    for round in $(seq 1 $ROUNDS); do
+        if [ $((round % 2)) = 1 ]; then
+            c=$(run_one $port $pid $t $P $n); r=$(run_one $PORT_R $PID_R $t $P $n)
+        else
+            r=$(run_one $PORT_R $PID_R $t $P $n); c=$(run_one $port $pid $t $P $n)
+        fi
+        echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
+        echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
+        echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
+    done
+    col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
+    printf '| %-16s | %11.0f | %11.0f | %6.2f | %9.3f | %9.3f | %9.3f | %9.3f | %8.2f | %8.2f | %6.2f |\n' \
+        "$label" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
+        "$(col c 2)" "$(col r 2)" "$(col c 3)" "$(col r 3)" \
+        "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
+}
+
 if want throughput; then
+PORT_F=$((PORT_R + 1))
+start floor "$PWD/${BUILD:-build}/tests/bench_floor" $PORT_F; PID_F=$started
 printf '\nCairn vs redis-server %s, %d clients, random keys, %d rounds (medians)\n\n' \
     "$("$REDIS" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" $CLIENTS $ROUNDS
 printf '| %-16s | %11s | %11s | %6s | %9s | %9s | %9s | %9s | %8s | %8s | %6s |\n' \
@@ -105,28 +128,20 @@ for P in 1 16; do
             printf '| %-16s | %s |\n' "$(echo $t | tr a-z A-Z) -P $P" "not in Cairn yet"
             continue
         fi
-        : >"$dir/c" ; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
-        for round in $(seq 1 $ROUNDS); do
-            if [ $((round % 2)) = 1 ]; then
-                c=$(run_one $PORT_C $PID_C $t $P $n); r=$(run_one $PORT_R $PID_R $t $P $n)
-            else
-                r=$(run_one $PORT_R $PID_R $t $P $n); c=$(run_one $PORT_C $PID_C $t $P $n)
-            fi
-            echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
-            echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
-            echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
-        done
-        col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
-        printf '| %-16s | %11.0f | %11.0f | %6.2f | %9.3f | %9.3f | %9.3f | %9.3f | %8.2f | %8.2f | %6.2f |\n' \
-            "$(echo $t | tr a-z A-Z) -P $P" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
-            "$(col c 2)" "$(col r 2)" "$(col c 3)" "$(col r 3)" \
-            "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
+        throughput_row "$(echo $t | tr a-z A-Z) -P $P" $PORT_C $PID_C $t $P $n
     done
+    # The floor: the no-op server in Cairn's columns (see the note under the table).
+    [ $P = 1 ] && throughput_row "GET -P 1 floor" $PORT_F $PID_F get 1 $N_P1
 done
 cat <<'TXT'
 
 ratio: Cairn rps / Redis rps; cpu: Redis CPU per request / Cairn CPU per request
 (both > 1 mean Cairn is ahead). p50/p99 in ms; us = server CPU microseconds per request.
+floor: tests/bench_floor.c in Cairn's columns, an epoll server that does no work (one
+recv and one send per request, no keyspace). Its us is the kernel's cost of a loopback
+request/reply, so its cpu column is the highest CPU ratio any epoll server could show
+at -P 1 on this machine, and its rps what redis-benchmark reaches when the server
+costs nothing.
 TXT
 fi
 
