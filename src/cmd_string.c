@@ -246,7 +246,11 @@ static void cmd_set(client *c) {
         return;
     }
     if ((flags & SETOPT_KEEPTTL) && old) when = obj_expire(old);
-    db_set(c->db, obj_new_string(key, klen, val, vlen, when));
+    /* Redis counts one access for the write lookup, two with GET (a read, then the
+     * write): the db_lookup_write above was the write's. */
+    bool accessed = !(flags & SETOPT_GET) && (flags & (SETOPT_NX | SETOPT_XX | SETOPT_KEEPTTL));
+    db_set_flags(c->db, obj_new_string(key, klen, val, vlen, when),
+                 accessed ? DB_SET_ACCESSED : DB_SET_NONE);
     notify_keyspace_event(NOTIFY_STRING, "set", c->db, key, klen);
     if (expire_arg) notify_keyspace_event(NOTIFY_GENERIC, "expire", c->db, key, klen);
     if (!(flags & SETOPT_GET)) reply_ok(c);

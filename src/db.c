@@ -245,7 +245,7 @@ obj *db_random_key(db *d) {
     return NULL;
 }
 
-void db_set(db *d, obj *o) {
+void db_set_flags(db *d, obj *o, int flags) {
     ht_position pos;
     void **slot = ht_find_or_position(d->keys, obj_key(o), obj_keylen(o), &pos);
     if (slot && due(*slot) && !server_writes_paused()) {
@@ -258,8 +258,12 @@ void db_set(db *d, obj *o) {
         obj *old = *slot;
         if (old->has_expire) heap_remove(&d->expires, old);
         *slot = o;
-        /* An overwrite keeps the key's access frequency (as Redis does). */
-        if (evict_policy_is_lfu()) o->lru = old->lru;
+        /* An overwrite keeps the key's access frequency and is an access itself
+         * (under LRU the new object's clock is already now). */
+        if (evict_policy_is_lfu()) {
+            o->lru = old->lru;
+            if (!(flags & DB_SET_ACCESSED)) touch(o, LOOKUP_NONE);
+        }
         lazyfree_free_obj(old, server.lazyfree_lazy_server_del);
     } else {
         ht_insert_at(d->keys, &pos, o);

@@ -71,8 +71,13 @@ bool db_is_expired(const obj *o);
 obj *db_random_key(db *d);
 
 /* --- writes [write] --- */
-/* Adds o, replacing (and freeing) any object under the same key. Takes ownership. */
-void db_set(db *d, obj *o);
+/* Adds o, replacing (and freeing) any object under the same key. Takes ownership.
+ * Writing over a key is an access to it, as in Redis (whose setKey looks the key
+ * up): the new value keeps the old one's LFU counter, incremented, unless the
+ * caller passes DB_SET_ACCESSED because its own lookup just counted the access. */
+enum { DB_SET_NONE = 0, DB_SET_ACCESSED = 1 };
+void db_set_flags(db *d, obj *o, int flags);
+static inline void db_set(db *d, obj *o) { db_set_flags(d, o, DB_SET_NONE); }
 /* Adds o only if the key is absent; else frees o and returns false. */
 bool db_add(db *d, obj *o);
 /* Loading a snapshot: adds o if the key is absent (taking o) and returns true;
