@@ -216,8 +216,8 @@ static void info_stats(sbuf *b) {
                 "pubsub_channels:%zu\r\n"
                 "pubsub_patterns:%zu\r\n"
                 "pubsubshard_channels:%zu\r\n"
-                "latest_fork_usec:0\r\n"
-                "total_forks:0\r\n"
+                "latest_fork_usec:%lld\r\n"
+                "total_forks:%lld\r\n"
                 "migrate_cached_sockets:0\r\n"
                 "slave_expires_tracked_keys:0\r\n"
                 "active_defrag_hits:0\r\n"
@@ -244,9 +244,10 @@ static void info_stats(sbuf *b) {
                 (double)server_inst_metric(INST_NET_OUTPUT) / 1024, server.stat_rejected_conn,
                 server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000,
                 server.stat_evictedkeys, server.stat_keyspace_hits, server.stat_keyspace_misses,
-                pubsub_count(PUBSUB_CHANNEL), pubsub_count(PUBSUB_PATTERN), pubsub_count(PUBSUB_SHARD),
-                tr_keys, tr_items, tr_prefixes, server.stat_unexpected_error_replies, server.stat_total_error_replies,
-                server.stat_reads, server.stat_writes);
+                pubsub_count(PUBSUB_CHANNEL), pubsub_count(PUBSUB_PATTERN),
+                pubsub_count(PUBSUB_SHARD), server.stat_fork_usec, server.stat_total_forks, tr_keys,
+                tr_items, tr_prefixes, server.stat_unexpected_error_replies,
+                server.stat_total_error_replies, server.stat_reads, server.stat_writes);
 }
 
 static void info_replication(sbuf *b) {

@@ -451,9 +451,13 @@ static int child_start(int type, child_body *body, char *err, size_t errlen) {
         snprintf(err, errlen, "Can't create a pipe for the child: %s", strerror(errno));
         return CN_ERR;
     }
-    int64_t fork_start = latency_start();
+    int64_t fork_start = clock_mono_us();
     pid_t pid = fork();
-    if (pid > 0) latency_add_sample_if_needed("fork", latency_end_ms(fork_start));
+    if (pid > 0) {
+        server.stat_fork_usec = clock_mono_us() - fork_start;
+        server.stat_total_forks++;
+        latency_add_sample_if_needed("fork", server.stat_fork_usec / 1000);
+    }
     if (pid < 0) {
         snprintf(err, errlen, "Can't fork: %s", strerror(errno));
         close(p[0]);

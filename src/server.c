@@ -54,6 +54,7 @@ void server_reset_stats(void) {
     server.stat_total_error_replies = server.stat_unexpected_error_replies = 0;
     server.stat_expire_cycle_time_used = 0;
     server.stat_reads = server.stat_writes = 0;
+    server.stat_fork_usec = server.stat_total_forks = 0;
     server.stat_peak_memory = cn_used_memory();
     lazyfree_reset_stats();
     cn_free(server.errstats);

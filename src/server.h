@@ -204,6 +204,7 @@ struct cn_server {
     long long stat_total_error_replies, stat_unexpected_error_replies;
     long long stat_expire_cycle_time_used;
     long long stat_reads, stat_writes; /* read and write events served */
+    long long stat_fork_usec, stat_total_forks; /* the latest fork's duration; forks done */
     size_t stat_peak_memory;
     long long dirty; /* changes since the last save */
     int64_t lastsave;

@@ -345,6 +345,12 @@ static void t_bgsave(void) {
     CHECK(info_persist(c, "rdb_last_bgsave_time_sec") >= 0);
     CHECK_EQ_INT(info_persist(c, "rdb_current_bgsave_time_sec"), -1);
     CHECK(info_persist(c, "rdb_last_cow_size") >= 0);
+    /* The fork is counted and timed in INFO stats; RESETSTAT clears both. */
+    CHECK_EQ_INT(info_int(c, "stats", "total_forks"), 1);
+    CHECK_RANGE(info_int(c, "stats", "latest_fork_usec"), 1, 10000000);
+    EXPECT_STATUS(c, "OK", "CONFIG RESETSTAT");
+    CHECK_EQ_INT(info_int(c, "stats", "total_forks"), 0);
+    CHECK_EQ_INT(info_int(c, "stats", "latest_fork_usec"), 0);
     long long last = CMD_INT(c, "LASTSAVE");
     CHECK_RANGE(last, t0, (long long)time(NULL));
     CHECK_EQ_INT(info_persist(c, "rdb_last_save_time"), last);
