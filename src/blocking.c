@@ -36,6 +36,7 @@ typedef struct block_state {
     bool reblocked;    /* set when a re-run blocks again */
     bool timed;        /* block_for_time(): no keys; the timeout reply is timeout_int */
     long long timeout_int;
+    long long usec; /* the time of the command's runs so far */
 } block_state;
 
 static ht **waiting;    /* per db: key -> waitq */
@@ -242,6 +243,13 @@ static void queue_resume(client *c) {
     unblocked[nunblocked++] = c;
 }
 
+long long block_run_done(client *c, bool was_blocked, long long dur_us) {
+    block_state *b = c->bstate;
+    b->usec += dur_us;
+    if (!was_blocked || b->reblocked) return -1;
+    return b->usec;
+}
+
 bool unblock_client(client *c, int how) {
     if (!c->bstate) return false;
     bool timed = c->bstate->timed;
@@ -250,7 +258,12 @@ bool unblock_client(client *c, int how) {
     if (how == UNBLOCK_TIMEOUT && timed) reply_int(c, timeout_int);
     else if (how == UNBLOCK_TIMEOUT) reply_null_array(c);
     else if (how == UNBLOCK_ERROR) reply_error(c, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
-    if (how != UNBLOCK_SILENT) queue_resume(c);
+    if (how == UNBLOCK_SILENT) return true;
+    /* The command was counted at its first run; an error now makes it a failed
+     * call. Like Redis, a command that did not get served stays out of the latency
+     * figures and the slow log. */
+    if (how == UNBLOCK_ERROR && c->lastcmd) c->lastcmd->failed_calls++;
+    queue_resume(c);
     return true;
 }
 

@@ -46,6 +46,10 @@ void block_on_keys(client *c, int first, int last, int step, int64_t deadline_ms
  * TIMEOUT, it gets the integer reply (WAIT with no replica to wait for). A client
  * with CLIENT_DENY_BLOCKING gets it at once. */
 void block_for_time(client *c, int64_t deadline_ms, long long reply);
+/* call_command, after a run of c's command while c is blocked (it has just
+ * blocked, or this was a re-run): adds dur_us to the time its runs have taken;
+ * returns -1 if c still waits, else (served) that whole time. */
+long long block_run_done(client *c, bool was_blocked, long long dur_us);
 /* True while the current command is a re-run after a key was signalled. */
 bool client_is_blocked(const client *c);
 /* Called by db.c for every written key. */

@@ -360,15 +360,20 @@ void call_command(client *c, command *cmd) {
     c->flags &= ~CLIENT_PROP_REWRITTEN;
 
     if (skip) c->flags &= ~CLIENT_REPLY_SKIP;
+    /* A command that blocks is one call, counted at its first run; its re-runs
+     * (after a key it waits on was written) add their time, and it reaches the
+     * latency figures and the slow log once, when served, with the time of all its
+     * runs (Redis's accounting). */
     if (server.stat_total_error_replies != errors_before) cmd->failed_calls++;
-    cmd->calls++;
+    if (!was_blocked) {
+        cmd->calls++;
+        c->commands_processed++;
+        server.stat_numcommands++;
+    }
     cmd->usec += dur;
-    c->commands_processed++;
-    server.stat_numcommands++;
-    /* A command that just blocked is timed and logged when it is served (Redis logs
-     * a blocked command once, when it is unblocked); nor are commands replayed from the
-     * AOF (Redis leaves them out too). */
-    if ((!c->bstate || was_blocked) && !(c->flags & CLIENT_AOF_LOADING)) {
+    if (c->bstate) dur = block_run_done(c, was_blocked, dur);
+    /* Nor are commands replayed from the AOF timed (Redis leaves them out too). */
+    if (dur >= 0 && !(c->flags & CLIENT_AOF_LOADING)) {
         latency_command_done(cmd, dur);
         if (!(cmd->flags & CMD_SKIP_SLOWLOG)) slowlog_push(c, dur);
     }

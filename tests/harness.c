@@ -1024,6 +1024,35 @@ long long info_subfield(const char *value, const char *name) {
     return LLONG_MIN;
 }
 
+/* Does the multi-line text contain this exact line (CRLF or LF separated)? */
+bool has_line(const char *text, const char *line) {
+    size_t ll = strlen(line);
+    for (const char *p = text; p && *p;) {
+        if (strncmp(p, line, ll) == 0 && (p[ll] == '\r' || p[ll] == '\n' || p[ll] == '\0'))
+            return true;
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    return false;
+}
+
+void check_cmdstat(const char *file, int line, redisContext *c, const char *cmd, long long calls,
+                   long long rejected, long long failed) {
+    char name[64];
+    snprintf(name, sizeof name, "cmdstat_%s", cmd);
+    char *v = info_field(c, "commandstats", name);
+    if (!v) {
+        test_fail(file, line, "no %s in INFO commandstats", name);
+        return;
+    }
+    if (strncmp(v, "calls=", 6) != 0 || !strstr(v, ",usec=") || !strstr(v, ",usec_per_call=") ||
+        info_subfield(v, "calls") != calls || info_subfield(v, "rejected_calls") != rejected ||
+        info_subfield(v, "failed_calls") != failed)
+        test_fail(file, line, "%s:%s, expected calls=%lld rejected_calls=%lld failed_calls=%lld",
+                  name, v, calls, rejected, failed);
+    free(v);
+}
+
 long long info_blocked_clients(redisContext *c) {
     return info_int(c, "clients", "blocked_clients");
 }

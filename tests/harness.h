@@ -283,6 +283,14 @@ char *info_field(redisContext *c, const char *section, const char *field);
 long long info_int(redisContext *c, const char *section, const char *field);
 /* A field inside a comma-separated INFO value: info_subfield("keys=3,expires=1", "keys"). */
 long long info_subfield(const char *value, const char *name);
+/* Does the multi-line text contain this exact line (CRLF or LF separated)? */
+bool has_line(const char *text, const char *line);
+/* CHECK_CMDSTAT(c, "get", calls, rejected_calls, failed_calls): INFO commandstats
+ * "cmdstat_get:calls=2,usec=..,usec_per_call=..,rejected_calls=1,failed_calls=1". */
+void check_cmdstat(const char *file, int line, redisContext *c, const char *cmd, long long calls,
+                   long long rejected, long long failed);
+#define CHECK_CMDSTAT(c, cmd, calls, rej, failed)                                                  \
+    check_cmdstat(__FILE__, __LINE__, c, cmd, calls, rej, failed)
 /* INFO clients blocked_clients. */
 long long info_blocked_clients(redisContext *c);
 /* INFO persistence, for the persistence suites: info_persist() is a field as an integer

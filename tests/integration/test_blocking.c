@@ -3,6 +3,7 @@
  * commands, pipelined commands after a blocked one. Expectations as Redis
  * 7.0.15 documents and answers them. */
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -153,6 +154,58 @@ static void t_client_unblock(void) {
     redisFree(c);
 }
 
+/* A blocked command is one call in INFO commandstats, counted when it first runs,
+ * however often it is re-run; an UNBLOCK error makes it a failed call; the served
+ * ones go to the slow log once. */
+static void t_commandstats(void) {
+    redisContext *c = fresh(), *w1 = srv_connect(S), *w2 = srv_connect(S);
+    EXPECT_STATUS(c, "OK", "CONFIG SET slowlog-log-slower-than 0");
+    EXPECT_STATUS(c, "OK", "CONFIG RESETSTAT");
+    EXPECT_STATUS(c, "OK", "SLOWLOG RESET");
+    cmd_send_only(w1, "BLPOP q 0");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
+    cmd_send_only(w2, "BLPOP q 0");
+    WAIT_FOR(info_blocked_clients(c) == 2, 2000);
+    CHECK_CMDSTAT(c, "blpop", 2, 0, 0);
+    /* One element: w1 is served, w2 (re-run in Cairn) finds nothing and waits on. */
+    EXPECT_INT(c, 1, "RPUSH q one");
+    expect_pair(w1, "q", "one");
+    CHECK_EQ_INT(info_blocked_clients(c), 1);
+    EXPECT_INT(c, 1, "RPUSH q two");
+    expect_pair(w2, "q", "two");
+    CHECK_CMDSTAT(c, "blpop", 2, 0, 0);
+    /* Timed out, and unblocked with an error (a failed call). */
+    EXPECT_NIL(w1, "BLPOP q 0.05"); /* hiredis 0.14 reads *-1 as nil */
+    CHECK_CMDSTAT(c, "blpop", 3, 0, 0);
+    long long id = CMD_INT(w2, "CLIENT ID");
+    cmd_send_only(w2, "BLPOP q 0");
+    WAIT_FOR(info_blocked_clients(c) == 1, 2000);
+    EXPECT_INT(c, 1, "CLIENT UNBLOCK %lld ERROR", id);
+    redisReply *r = cmd_next_reply(w2);
+    CHECK_REPLY_ERR(r, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    if (r) freeReplyObject(r);
+    CHECK_CMDSTAT(c, "blpop", 4, 0, 1);
+    /* WAIT with no replica waits out its timeout: one call too. */
+    EXPECT_INT(w1, 0, "WAIT 1 50");
+    CHECK_CMDSTAT(c, "wait", 1, 0, 0);
+    r = CMD(c, "SLOWLOG GET 1000");
+    int logged = 0;
+    CHECK(r && r->type == REDIS_REPLY_ARRAY);
+    if (r && r->type == REDIS_REPLY_ARRAY)
+        for (size_t i = 0; i < r->elements; i++) {
+            redisReply *e = r->element[i];
+            if (e->type == REDIS_REPLY_ARRAY && e->elements > 3 && e->element[3]->elements > 0 &&
+                !strcasecmp(e->element[3]->element[0]->str, "blpop"))
+                logged++;
+        }
+    if (r) freeReplyObject(r);
+    CHECK_EQ_INT(logged, 2);
+    EXPECT_STATUS(c, "OK", "CONFIG SET slowlog-log-slower-than 10000");
+    redisFree(w1);
+    redisFree(w2);
+    redisFree(c);
+}
+
 static void t_pushed_by_other_commands(void) {
     redisContext *c = fresh(), *w1 = srv_connect(S), *w2 = srv_connect(S);
     /* LMOVE pushes into a key someone waits on. */
@@ -252,6 +305,7 @@ int main(void) {
     test_run("RESP3 timeout reply, pipelined PING after it", t_resp3_timeout);
     test_run("a waiter that disconnects leaves nothing", t_disconnect);
     test_run("CLIENT UNBLOCK", t_client_unblock);
+    test_run("INFO commandstats and the slow log count a blocked command once", t_commandstats);
     test_run("served by LMOVE and BRPOPLPUSH pushes", t_pushed_by_other_commands);
     test_run("BLMPOP", t_blmpop);
     test_run("pipelined commands after a blocked one", t_pipeline_after_block);

@@ -102,36 +102,6 @@ static void t_lcs_other_type(void) {
     redisFree(c);
 }
 
-/* Does the multi-line text contain this exact line (CRLF or LF separated)? */
-static bool has_line(const char *text, const char *line) {
-    size_t ll = strlen(line);
-    for (const char *p = text; p && *p;) {
-        if (strncmp(p, line, ll) == 0 && (p[ll] == '\r' || p[ll] == '\n' || p[ll] == '\0')) return true;
-        p = strchr(p, '\n');
-        if (p) p++;
-    }
-    return false;
-}
-
-/* "cmdstat_get:calls=2,usec=..,usec_per_call=..,rejected_calls=1,failed_calls=1" */
-static void check_cmdstat(const char *file, int line, redisContext *c, const char *cmd,
-                          long long calls, long long rejected, long long failed) {
-    char name[64];
-    snprintf(name, sizeof name, "cmdstat_%s", cmd);
-    char *v = info_field(c, "commandstats", name);
-    if (!v) {
-        test_fail(file, line, "no %s in INFO commandstats", name);
-        return;
-    }
-    if (strncmp(v, "calls=", 6) != 0 || !strstr(v, ",usec=") || !strstr(v, ",usec_per_call=") ||
-        info_subfield(v, "calls") != calls || info_subfield(v, "rejected_calls") != rejected ||
-        info_subfield(v, "failed_calls") != failed)
-        test_fail(file, line, "%s:%s, expected calls=%lld rejected_calls=%lld failed_calls=%lld", name,
-                  v, calls, rejected, failed);
-    free(v);
-}
-#define CHECK_CMDSTAT(c, cmd, calls, rej, failed) check_cmdstat(__FILE__, __LINE__, c, cmd, calls, rej, failed)
-
 /* From test_server.c "commandstats errorstats RESETSTAT": the WRONGTYPE half. */
 static void t_commandstats_errorstats_wrongtype(void) {
     redisContext *c = fresh();
