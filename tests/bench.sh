@@ -111,7 +111,7 @@ throughput_row() { # label port pid test pipeline n
 }
 
 if want throughput; then
-PORT_F=$((PORT_R + 1))
+PORT_F=$((PORT_C + 4)) # + 2 and + 3 are the persistence section's
 start floor "$PWD/${BUILD:-build}/tests/bench_floor" $PORT_F; PID_F=$started
 printf '\nCairn vs redis-server %s, %d clients, random keys, %d rounds (medians)\n\n' \
     "$("$REDIS" --version | sed -E 's/.*v=([0-9.]+).*/\1/')" $CLIENTS $ROUNDS
@@ -143,6 +143,7 @@ request/reply, so its cpu column is the highest CPU ratio any epoll server could
 at -P 1 on this machine, and its rps what redis-benchmark reaches when the server
 costs nothing.
 TXT
+kill $PID_F 2>/dev/null
 fi
 
 # ------------------------------------------------------------------ eviction
@@ -433,7 +434,8 @@ bgsave_peak() {
     redis-cli -p "$port" bgsave >/dev/null
     while :; do
         kids=""
-        read -r kids </proc/"$pid"/task/"$pid"/children 2>/dev/null
+        # The fork child: pgrep -P, as /proc/PID/task/PID/children needs a kernel option.
+        kids=$(pgrep -P "$pid")
         read_pss "$pid"; sum=$pss_kb
         for k in $kids; do read_pss "$k"; sum=$((sum + pss_kb)); done
         [ $sum -gt $peak ] && peak=$sum
