@@ -89,24 +89,41 @@ supported() { # test name
     redis-cli -p $PORT_C command info "$cmd" | grep -q .
 }
 
-# One table row: the server on port/pid against Redis, ROUNDS interleaved rounds.
-throughput_row() { # label port pid test pipeline n
-    local label=$1 port=$2 pid=$3 t=$4 P=$5 n=$6 c r
-    : >"$dir/c" ; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
+# ROUNDS interleaved rounds (A B, B A, ...) of the server on port/pid against Redis
+# (REF_PORT/REF_PID if set, else the shared one): each round runs "runner PORT PID
+# args..." on both, which prints "rps p50 p99 us".
+# The rounds go to $dir/c and $dir/r, the per-round ratios (rps, and CPU per request
+# Redis/server) to $dir/ratio and $dir/cpuratio; col FILE K is column K's median.
+interleave() { # port pid runner [args...]
+    local port=$1 pid=$2 rport=${REF_PORT:-$PORT_R} rpid=${REF_PID:-$PID_R} c r
+    shift 2
+    : >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
     for round in $(seq 1 $ROUNDS); do
         if [ $((round % 2)) = 1 ]; then
-            c=$(run_one $port $pid $t $P $n); r=$(run_one $PORT_R $PID_R $t $P $n)
+            c=$("$1" $port $pid "${@:2}"); r=$("$1" $rport $rpid "${@:2}")
         else
-            r=$(run_one $PORT_R $PID_R $t $P $n); c=$(run_one $port $pid $t $P $n)
+            r=$("$1" $rport $rpid "${@:2}"); c=$("$1" $port $pid "${@:2}")
         fi
         echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
         echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
         echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
     done
-    col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
+}
+col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
+
+# A row of the throughput table: the server on port/pid against Redis.
+throughput_row() { # label port pid test pipeline n
+    interleave "$2" "$3" run_one "$4" "$5" "$6"
     printf '| %-16s | %11.0f | %11.0f | %6.2f | %9.3f | %9.3f | %9.3f | %9.3f | %8.2f | %8.2f | %6.2f |\n' \
-        "$label" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
+        "$1" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
         "$(col c 2)" "$(col r 2)" "$(col c 3)" "$(col r 3)" \
+        "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
+}
+
+# A row of the eviction and messaging tables (rates and CPU), after interleave.
+rate_row() { # label
+    printf '| %-40s | %11.0f | %11.0f | %6.2f | %8.2f | %8.2f | %6.2f |\n' \
+        "$1" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
         "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
 }
 
@@ -163,19 +180,8 @@ done
 for P in 1 16; do
     n=$N_P1
     [ $P -gt 1 ] && n=$N_P16
-    : >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
-    for round in $(seq 1 $ROUNDS); do
-        ev() { BENCH_ARGS="-d 500" run_one $1 $2 set $P $n; }
-        if [ $((round % 2)) = 1 ]; then c=$(ev $PORT_C $PID_C); r=$(ev $PORT_R $PID_R)
-        else r=$(ev $PORT_R $PID_R); c=$(ev $PORT_C $PID_C); fi
-        echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
-        echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
-        echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
-    done
-    col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
-    printf '| %-40s | %11.0f | %11.0f | %6.2f | %8.2f | %8.2f | %6.2f |\n' \
-        "SET -P $P evicting, rps" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
-        "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
+    BENCH_ARGS="-d 500" interleave $PORT_C $PID_C run_one set $P $n
+    rate_row "SET -P $P evicting, rps"
 done
 for port in $PORT_C $PORT_R; do
     redis-cli -p $port config set maxmemory 0 maxmemory-policy noeviction >/dev/null
@@ -226,19 +232,8 @@ msg=$(printf '%064d' 0)
 for P in 1 16; do
     n=$((N_P1 / 2))
     [ $P -gt 1 ] && n=$N_P1
-    : >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
-    for round in $(seq 1 $ROUNDS); do
-        pub() { BENCH_ARGS="" run_one_cmd $1 $2 $P $n publish bench:ch "$msg"; }
-        if [ $((round % 2)) = 1 ]; then c=$(pub $PORT_C $PID_C); r=$(pub $PORT_R $PID_R)
-        else r=$(pub $PORT_R $PID_R); c=$(pub $PORT_C $PID_C); fi
-        echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
-        echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
-        echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
-    done
-    col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
-    printf '| %-40s | %11.0f | %11.0f | %6.2f | %8.2f | %8.2f | %6.2f |\n' \
-        "PUBLISH -P $P, publishes/s" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
-        "$(col c 4)" "$(col r 4)" "$(median <"$dir/cpuratio")"
+    interleave $PORT_C $PID_C run_one_cmd $P $n publish bench:ch "$msg"
+    rate_row "PUBLISH -P $P, publishes/s"
 done
 kill "${subpids[@]}" 2>/dev/null; wait "${subpids[@]}" 2>/dev/null
 
@@ -248,24 +243,16 @@ awk -v n=$TX 'BEGIN { for (i = 0; i < n; i++) {
     printf "*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$%d\r\n%s\r\n", length(kn), kn;
     printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$5\r\nvalue\r\n*1\r\n$4\r\nEXEC\r\n", length(k), k } }' \
     >"$dir/tx.resp"
-tx_one() { # port pid -> "tx_per_s cpu_us_per_tx"
+tx_one() { # port pid -> "tx_per_s - - cpu_us_per_tx" (run_one's columns, no latencies)
     local before after t0 t1
     before=$(cpu_ns "$2"); t0=$(date +%s%N)
     taskset -c $CORE_CLIENT redis-cli -p "$1" --pipe <"$dir/tx.resp" >/dev/null
     t1=$(date +%s%N); after=$(cpu_ns "$2")
-    awk -v n=$TX -v ns=$((t1 - t0)) -v cpu=$((after - before)) 'BEGIN {printf "%.0f %.3f\n", n / (ns / 1e9), cpu / n / 1000}'
+    awk -v n=$TX -v ns=$((t1 - t0)) -v cpu=$((after - before)) \
+        'BEGIN {printf "%.0f 0 0 %.3f\n", n / (ns / 1e9), cpu / n / 1000}'
 }
-: >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
-for round in $(seq 1 $ROUNDS); do
-    if [ $((round % 2)) = 1 ]; then c=$(tx_one $PORT_C $PID_C); r=$(tx_one $PORT_R $PID_R)
-    else r=$(tx_one $PORT_R $PID_R); c=$(tx_one $PORT_C $PID_C); fi
-    echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
-    echo "$c $r" | awk '{ if ($3 > 0) printf "%.4f\n", $1 / $3; else print 0 }' >>"$dir/ratio"
-    echo "$c $r" | awk '{ if ($2 > 0) printf "%.4f\n", $4 / $2; else print 0 }' >>"$dir/cpuratio"
-done
-printf '| %-40s | %11.0f | %11.0f | %6.2f | %8.2f | %8.2f | %6.2f |\n' \
-    "MULTI/INCR/SET/EXEC pipelined, tx/s" "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" \
-    "$(col c 2)" "$(col r 2)" "$(median <"$dir/cpuratio")"
+interleave $PORT_C $PID_C tx_one
+rate_row "MULTI/INCR/SET/EXEC pipelined, tx/s"
 cat <<'TXT'
 
 ratio: Cairn rate / Redis rate; us: server CPU microseconds per PUBLISH (which writes
@@ -547,18 +534,8 @@ if want persistence; then
         for P in 1 16; do
             n=$N_AOF_P1
             [ $P -gt 1 ] && n=$N_AOF_P16
-            : >"$dir/c"; : >"$dir/r"; : >"$dir/ratio"; : >"$dir/cpuratio"
-            for round in $(seq 1 $AROUNDS); do
-                if [ $((round % 2)) = 1 ]; then
-                    c=$(BENCH_ARGS="-d 100" run_one $PORT_PC $PC set $P $n); r=$(BENCH_ARGS="-d 100" run_one $PORT_PR $PR set $P $n)
-                else
-                    r=$(BENCH_ARGS="-d 100" run_one $PORT_PR $PR set $P $n); c=$(BENCH_ARGS="-d 100" run_one $PORT_PC $PC set $P $n)
-                fi
-                echo "$c" >>"$dir/c"; echo "$r" >>"$dir/r"
-                echo "$c $r" | awk '{ if ($5 > 0) printf "%.4f\n", $1 / $5; else print 0 }' >>"$dir/ratio"
-                echo "$c $r" | awk '{ if ($4 > 0) printf "%.4f\n", $8 / $4; else print 0 }' >>"$dir/cpuratio"
-            done
-            col() { awk -v k="$2" '{print $k}' "$dir/$1" | median; }
+            ROUNDS=$AROUNDS REF_PORT=$PORT_PR REF_PID=$PR BENCH_ARGS="-d 100" \
+                interleave $PORT_PC $PC run_one set $P $n
             printf '| %-46s | %10.0f | %10.0f | %6.2f | %6s |\n' "SET -P $P rps, appendfsync $pol" \
                 "$(col c 1)" "$(col r 1)" "$(median <"$dir/ratio")" ">= 1"
             [ $P = 1 ] && printf '| %-46s | %10.2f | %10.2f | %6.2f | %6s |\n' \
