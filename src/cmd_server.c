@@ -186,6 +186,8 @@ static void info_persistence(sbuf *b) { persist_info(b); }
 static void info_stats(sbuf *b) {
     size_t tr_keys, tr_items, tr_prefixes;
     tracking_stats(&tr_keys, &tr_items, &tr_prefixes);
+    long long exceeded_total, exceeded_current;
+    evict_exceeded_ms(&exceeded_total, &exceeded_current);
     sbuf_catfmt(b,
                 "# Stats\r\n"
                 "total_connections_received:%lld\r\n"
@@ -205,12 +207,12 @@ static void info_stats(sbuf *b) {
                 "sync_partial_err:0\r\n"
                 "expired_keys:%lld\r\n"
                 "expired_stale_perc:0.00\r\n"
-                "expired_time_cap_reached_count:0\r\n"
+                "expired_time_cap_reached_count:%lld\r\n"
                 "expire_cycle_cpu_milliseconds:%lld\r\n"
                 "evicted_keys:%lld\r\n"
                 "evicted_clients:0\r\n"
-                "total_eviction_exceeded_time:0\r\n"
-                "current_eviction_exceeded_time:0\r\n"
+                "total_eviction_exceeded_time:%lld\r\n"
+                "current_eviction_exceeded_time:%lld\r\n"
                 "keyspace_hits:%lld\r\n"
                 "keyspace_misses:%lld\r\n"
                 "pubsub_channels:%zu\r\n"
@@ -242,8 +244,9 @@ static void info_stats(sbuf *b) {
                 server_inst_metric(INST_COMMANDS), server.stat_net_input_bytes,
                 server.stat_net_output_bytes, (double)server_inst_metric(INST_NET_INPUT) / 1024,
                 (double)server_inst_metric(INST_NET_OUTPUT) / 1024, server.stat_rejected_conn,
-                server.stat_expiredkeys, server.stat_expire_cycle_time_used / 1000,
-                server.stat_evictedkeys, server.stat_keyspace_hits, server.stat_keyspace_misses,
+                server.stat_expiredkeys, server.stat_expired_time_cap_reached,
+                server.stat_expire_cycle_time_used / 1000, server.stat_evictedkeys, exceeded_total,
+                exceeded_current, server.stat_keyspace_hits, server.stat_keyspace_misses,
                 pubsub_count(PUBSUB_CHANNEL), pubsub_count(PUBSUB_PATTERN),
                 pubsub_count(PUBSUB_SHARD), server.stat_fork_usec, server.stat_total_forks, tr_keys,
                 tr_items, tr_prefixes, server.stat_unexpected_error_replies,

@@ -226,14 +226,40 @@ static int64_t time_limit_us(void) {
 
 static bool still_running; /* ran out of time while over the limit */
 
+/* INFO's eviction_exceeded_time: how long the counted memory has stayed over
+ * maxmemory after an eviction attempt (Redis's definition). */
+static int64_t exceeded_since_us; /* 0: not over */
+static int64_t exceeded_total_us; /* finished spells */
+
+static void exceeded_track(bool over) {
+    if (over && !exceeded_since_us) {
+        exceeded_since_us = clock_mono_us();
+    } else if (!over && exceeded_since_us) {
+        exceeded_total_us += clock_mono_us() - exceeded_since_us;
+        exceeded_since_us = 0;
+    }
+}
+
+void evict_exceeded_ms(long long *total, long long *current) {
+    int64_t cur = exceeded_since_us ? clock_mono_us() - exceeded_since_us : 0;
+    *current = cur / 1000;
+    *total = (exceeded_total_us + cur) / 1000;
+}
+
+void evict_reset_stats(void) { exceeded_since_us = exceeded_total_us = 0; }
+
 evict_status evict_perform(void) {
     if (!over_limit()) {
         still_running = false;
+        exceeded_track(false);
         return EVICT_OK;
     }
     /* While loading or paused, the dataset stays as it is (Redis's rule). */
     if (server.loading || server_writes_paused()) return EVICT_OK;
-    if (server.maxmemory_policy == MAXMEMORY_NOEVICTION) return EVICT_FAIL;
+    if (server.maxmemory_policy == MAXMEMORY_NOEVICTION) {
+        exceeded_track(true);
+        return EVICT_FAIL;
+    }
     int64_t start = clock_mono_us(), limit = time_limit_us(), cycle = latency_start();
     long long evicted = 0;
     evict_status st = EVICT_OK;
@@ -257,6 +283,7 @@ evict_status evict_perform(void) {
         }
     }
     still_running = st == EVICT_RUNNING;
+    exceeded_track(st != EVICT_OK);
     latency_add_sample_if_needed("eviction-cycle", latency_end_ms(cycle));
     return st;
 }
@@ -275,6 +302,8 @@ void evict_maxmemory_changed(void) {
                     "maxmemory-policy.",
                     server.maxmemory, used);
         still_running = true;
+    } else {
+        exceeded_track(false);
     }
 }
 

@@ -107,6 +107,12 @@ bool evict_before_sleep(void);
  * starts evicting. */
 void evict_maxmemory_changed(void);
 
+/* INFO stats total_ and current_eviction_exceeded_time: milliseconds the memory
+ * has stayed over maxmemory after eviction attempts, in all (the current spell
+ * included) and in the current spell (0 if none); CONFIG RESETSTAT clears them. */
+void evict_exceeded_ms(long long *total, long long *current);
+void evict_reset_stats(void);
+
 /* The memory compared with maxmemory, and what is left out of it. */
 size_t evict_counted_memory(void);
 size_t evict_not_counted_memory(void);

@@ -37,6 +37,7 @@ static bool expire_cycle(int64_t budget_us) {
     if (!server.active_expire || server.loading || server_writes_paused() || !any_due()) return false;
     int64_t start = clock_mono_us(), deadline = start + budget_us;
     int n = db_count();
+    bool capped = false;
     for (int i = 0; i < n; i++) {
         db *d = db_get((next_db + i) % n);
         int64_t next = db_next_expire(d);
@@ -44,13 +45,16 @@ static bool expire_cycle(int64_t budget_us) {
         db_active_expire(d, server.now_ms, deadline);
         if (clock_mono_us() >= deadline) {
             next_db = d->id; /* resume here */
+            capped = true;
             break;
         }
     }
     int64_t elapsed = clock_mono_us() - start;
     server.stat_expire_cycle_time_used += elapsed;
     latency_add_sample_if_needed("expire-cycle", elapsed / 1000);
-    return any_due();
+    bool more = any_due();
+    if (capped && more) server.stat_expired_time_cap_reached++; /* stopped with keys due */
+    return more;
 }
 
 void expire_cycle_slow(void) {

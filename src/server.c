@@ -52,7 +52,8 @@ void server_reset_stats(void) {
     server.stat_expiredkeys = server.stat_keyspace_hits = server.stat_keyspace_misses = 0;
     server.stat_evictedkeys = server.stat_net_input_bytes = server.stat_net_output_bytes = 0;
     server.stat_total_error_replies = server.stat_unexpected_error_replies = 0;
-    server.stat_expire_cycle_time_used = 0;
+    server.stat_expire_cycle_time_used = server.stat_expired_time_cap_reached = 0;
+    evict_reset_stats();
     server.stat_reads = server.stat_writes = 0;
     server.stat_fork_usec = server.stat_total_forks = 0;
     server.stat_peak_memory = cn_used_memory();

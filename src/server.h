@@ -203,6 +203,7 @@ struct cn_server {
     long long stat_evictedkeys, stat_net_input_bytes, stat_net_output_bytes;
     long long stat_total_error_replies, stat_unexpected_error_replies;
     long long stat_expire_cycle_time_used;
+    long long stat_expired_time_cap_reached; /* active expiry cycles stopped by their budget */
     long long stat_reads, stat_writes; /* read and write events served */
     long long stat_fork_usec, stat_total_forks; /* the latest fork's duration; forks done */
     size_t stat_peak_memory;

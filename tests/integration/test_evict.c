@@ -15,6 +15,7 @@
  * sampled volatile-ttl, which Cairn does exactly (the expire heap). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/harness.h"
 
@@ -143,6 +144,12 @@ static void t_oom_noeviction(void) {
     /* Reads and deletions work; what may grow memory is refused. */
     EXPECT_BULK(c, "1", "GET keep");
     EXPECT_ERR(c, OOM, "SET another v");
+    /* INFO counts the time spent over the limit, this spell and in all. */
+    usleep(100 * 1000);
+    EXPECT_ERR(c, OOM, "SET another v");
+    long long over_now = info_int(c, "stats", "current_eviction_exceeded_time");
+    CHECK_RANGE(over_now, 100, 60000);
+    CHECK(info_int(c, "stats", "total_eviction_exceeded_time") >= over_now);
     EXPECT_ERR(c, OOM, "INCR keep");
     EXPECT_ERR(c, OOM, "LPUSH l x");
     CHECK_EQ_INT(CMD_INT(c, "EXISTS keep"), 1);
@@ -172,9 +179,14 @@ static void t_oom_noeviction(void) {
     CHECK_EQ_INT(CMD_INT(c, "DEL keep"), 1);
     EXPECT_STATUS(c, "OK", "FLUSHALL");
     EXPECT_STATUS(c, "OK", "SET again v");
+    /* Under the limit again: the spell is over, the total keeps it. */
+    CHECK_EQ_INT(info_int(c, "stats", "current_eviction_exceeded_time"), 0);
+    CHECK(info_int(c, "stats", "total_eviction_exceeded_time") >= over_now);
     char *oom_stat = info_field(c, "errorstats", "errorstat_OOM");
     CHECK(oom_stat && info_subfield(oom_stat, "count") > 0);
     free(oom_stat);
+    EXPECT_STATUS(c, "OK", "CONFIG RESETSTAT");
+    CHECK_EQ_INT(info_int(c, "stats", "total_eviction_exceeded_time"), 0);
     redisFree(c);
     srv_stop(s);
 }
